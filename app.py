@@ -1,0 +1,191 @@
+"""Facetwire command line: build, update, inspect and export the index, and serve the explorer.
+
+Each command opens the store, calls one library function, and turns library errors into one
+clear line on stderr and a non-zero exit code.
+"""
+import signal
+import sys
+import time
+from pathlib import Path
+
+import click
+
+DEFAULT_INDEX = "index_data"
+index_dir_option = click.option(
+    "--index-dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(file_okay=False),
+    help="Folder of the index.")
+
+
+def library_errors():
+    """The library's own error types: shown as one line, never a traceback."""
+    from indexer.aliases import AliasesError
+    from indexer.build import BuildError
+    from indexer.nlp import ModelMissing
+    from indexer.store import IndexMissing
+    from indexer.topics import TopicsError
+
+    return (AliasesError, BuildError, ModelMissing, IndexMissing, TopicsError)
+
+
+def run(fn):
+    """Call fn(); report a library error as `error: ...` with exit code 1."""
+    try:
+        return fn()
+    except library_errors() as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Facetwire: full-text search and entity facets for news archives."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False))
+@index_dir_option
+@click.option("--rebuild", is_flag=True, help="Build a new index beside the live one, swap it in when complete.")
+@click.option("--prune", is_flag=True, help="Remove articles that are no longer in the given sources.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes running NER.")
+@click.option("--aliases", "aliases_file", type=click.Path(exists=True, dir_okay=False),
+              help="Aliases file: merge or hide facet values (see docs/ALIASES.md).")
+@click.option("--topics", "topics_file", type=click.Path(exists=True, dir_okay=False),
+              help="Your own IPTC-format topics file instead of the shipped one (see docs/TOPICS.md).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
+def index(paths, index_dir, rebuild, prune, workers, aliases_file, topics_file, quiet):
+    """Index the articles in PATHS (folders of .txt, .jsonl[.gz] and .csv files).
+
+    Incremental: unchanged articles are skipped, changed ones replaced. Safe to interrupt;
+    the next run continues where the last one stopped.
+    """
+    from indexer.analyze import Settings
+    from indexer.articles import read_sources
+    from indexer.build import build_index
+
+    settings = Settings(aliases_file=aliases_file, topics_file=topics_file)
+    tty = sys.stderr.isatty() and not quiet
+    total = sum(1 for _ in read_sources(paths, lambda p: None)) if tty else None
+    progress = Progress(total, tty, quiet)
+    # kill/SIGTERM behaves like Ctrl-C: the open batch is cancelled, committed ones stay.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        report = run(lambda: build_index(
+            paths, index_dir, rebuild=rebuild, workers=workers, prune=prune, settings=settings,
+            on_problem=lambda p: click.echo(str(p), err=True), on_progress=progress.update))
+    except KeyboardInterrupt:
+        progress.done()
+        click.echo(f"interrupted: what was committed is kept in {index_dir}; run the same command again "
+                   "to continue", err=True)
+        sys.exit(130)
+    progress.done()
+    click.echo(report.summary())
+    if report.read == 0:
+        click.echo("error: no articles could be read from the given paths", err=True)
+        sys.exit(1)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+class Progress:
+    """A progress line with rate and ETA on a terminal; a plain line every 10 s otherwise."""
+
+    def __init__(self, total, tty, quiet):
+        self.total, self.tty, self.quiet = total, tty, quiet
+        self.start = self.last = time.monotonic()
+        self.shown = False
+
+    def update(self, report):
+        now = time.monotonic()
+        done = report.added + report.updated
+        if self.quiet or now - self.last < (0.2 if self.tty else 10):
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        if self.tty:
+            total = self.total or 0
+            frac = min(1.0, (report.read / total) if total else 0)
+            eta = (total - report.read) / rate if rate and total else 0
+            bar = "#" * int(frac * 30)
+            sys.stderr.write(f"\r[{bar:<30}] {report.read}/{total} articles {rate:6.1f}/s "
+                             f"ETA {int(eta) // 60}:{int(eta) % 60:02d} ")
+            sys.stderr.flush()
+            self.shown = True
+        else:
+            click.echo(f"{report.read} articles read, {done} indexed ({rate:.1f}/s)", err=True)
+
+    def done(self):
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@index_dir_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--person", multiple=True, help="Only articles with this person (repeat: any of them).")
+@click.option("--country", multiple=True)
+@click.option("--topic", multiple=True)
+@click.option("--org", multiple=True)
+@click.option("--source", multiple=True)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: standard output).")
+def export(query, index_dir, fmt, person, country, topic, org, source, output):
+    """Export matching articles (all by default) with their facets, streamed."""
+    from indexer.export import iter_records, write_csv, write_jsonl
+    from indexer.search import SearchRequest
+    from indexer.store import open_index
+
+    filters = {k: list(v) for k, v in
+               dict(person=person, country=country, topic=topic, org=org, source=source).items() if v}
+    request = SearchRequest(q=query, filters=filters)
+
+    def go():
+        ix = open_index(index_dir)
+        with ix.searcher() as searcher:
+            records = iter_records(searcher, request)
+            (write_csv if fmt == "csv" else write_jsonl)(records, output)
+
+    run(go)
+
+
+@cli.command()
+@index_dir_option
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="Values per facet.")
+def stats(index_dir, top):
+    """Show the article count, index size and top values per facet."""
+    from indexer.stats import index_stats
+
+    info = run(lambda: index_stats(index_dir, top))
+    click.echo(f"index:    {info['path']}")
+    click.echo(f"articles: {info['articles']}")
+    click.echo(f"size:     {info['size_bytes'] / 1e6:.1f} MB")
+    if info["dates"]:
+        click.echo(f"dates:    {info['dates'][0]} .. {info['dates'][1]}")
+    for facet, values in info["facets"].items():
+        click.echo(f"\n{facet} ({info['distinct'][facet]} distinct)")
+        for value, count in values:
+            click.echo(f"  {count:6d}  {value}")
+
+
+@cli.command()
+@index_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def serve(index_dir, host, port, threads):
+    """Serve the explorer with a production WSGI server (waitress)."""
+    from indexer.store import live_path
+    from web import create_app
+    from web.serve import serve as serve_app
+
+    run(lambda: live_path(index_dir))
+    app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
+    click.echo(f"Facetwire explorer on http://{host}:{port}/  (index: {index_dir}; Ctrl-C to stop)")
+    serve_app(app, host=host, port=port, threads=threads)
+
+
+if __name__ == "__main__":
+    cli()

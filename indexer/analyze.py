@@ -1,0 +1,116 @@
+"""Running NER, entity extraction and topic classification over articles, in 1..N processes.
+
+Worker processes send back small Analysis records, not spaCy Docs: pickling Docs would cost
+more than the extraction itself.
+"""
+import hashlib
+import multiprocessing
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+
+from .articles import analysis_text
+
+# Bump when extraction changes in a way that should re-extract unchanged articles.
+EXTRACTOR_VERSION = "1"
+BATCH = 32
+
+
+@dataclass
+class Settings:
+    model: str | None = None        # spaCy model package; None = indexer.nlp.MODEL
+    aliases_file: str | None = None
+    topics_file: str | None = None  # None = the shipped IPTC taxonomy
+
+
+@dataclass
+class Analysis:
+    person: list = field(default_factory=list)
+    country: list = field(default_factory=list)
+    org: list = field(default_factory=list)
+    topic: list = field(default_factory=list)      # top-level labels, best first
+    subtopic: list = field(default_factory=list)   # "top › child"
+    topics: list = field(default_factory=list)     # [{"label", "score", "evidence", "children"}]
+    mentions: list = field(default_factory=list)   # [[field, start, end, facet, value]]
+
+
+class Analyzer:
+    """Everything that reads an article's text, loaded once per process."""
+
+    def __init__(self, settings=None):
+        from .aliases import Aliases
+        from .entities import Extractor
+        from .nlp import MODEL, load_nlp
+        from .topics import TopicClassifier
+
+        self.settings = settings or Settings()
+        self.nlp = load_nlp(self.settings.model or MODEL)
+        aliases = Aliases.load(self.settings.aliases_file) if self.settings.aliases_file else Aliases.empty()
+        self.extractor = Extractor(aliases)
+        self.topics = TopicClassifier.load(self.settings.topics_file)
+        self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self):
+        h = hashlib.sha1(EXTRACTOR_VERSION.encode())
+        h.update((self.settings.model or "").encode())
+        if self.settings.aliases_file:
+            with open(self.settings.aliases_file, "rb") as fh:
+                h.update(fh.read())
+        h.update(self.topics.fingerprint().encode())
+        return h.hexdigest()[:12]
+
+    def analyze_batch(self, articles):
+        """Return one Analysis per article, in order."""
+        texts = ((analysis_text(a), a) for a in articles)
+        return [self.from_doc(doc, a) for doc, a in self.nlp.pipe(texts, as_tuples=True, batch_size=BATCH)]
+
+    def from_doc(self, doc, article):
+        title_len = len(article.title)
+        ents = self.extractor.extract(doc, title_len, article.dateline or None)
+        topics = self.topics.classify(doc, title_len)
+        from .schema import SUBTOPIC_JOIN
+
+        return Analysis(
+            person=ents.person, country=ents.country, org=ents.org,
+            topic=[t.label for t in topics],
+            subtopic=[f"{t.label}{SUBTOPIC_JOIN}{child}" for t in topics for child, _ in t.children],
+            topics=[{"label": t.label, "score": round(t.score, 4), "evidence": list(t.evidence),
+                     "children": [[c, round(s, 4)] for c, s in t.children]} for t in topics],
+            mentions=[[m.field, m.start, m.end, m.facet, m.value] for m in ents.mentions],
+        )
+
+
+# --- worker processes -------------------------------------------------------------------------
+_worker = None
+
+
+def _init_worker(settings):
+    global _worker
+    _worker = Analyzer(settings)
+
+
+def _work(articles):
+    return [asdict(a) for a in _worker.analyze_batch(articles)]
+
+
+def analyze_stream(analyzer, articles, workers=1, chunk=64):
+    """Yield (article, Analysis) for each article, in order, using `workers` processes."""
+    articles = iter(articles)
+    if workers <= 1:
+        while batch := list(islice(articles, chunk)):
+            yield from zip(batch, analyzer.analyze_batch(batch))
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(analyzer.settings,)) as pool:
+        pending = deque()
+        while True:
+            # Keep a bounded number of chunks in flight: memory stays flat on huge inputs.
+            while len(pending) < workers * 3 and (batch := list(islice(articles, chunk))):
+                pending.append((batch, pool.submit(_work, batch)))
+            if not pending:
+                return
+            batch, future = pending.popleft()
+            for article, result in zip(batch, future.result()):
+                yield article, Analysis(**result)

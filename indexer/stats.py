@@ -1,0 +1,32 @@
+"""Summaries of an index: size, article count, date range, top values per facet."""
+import heapq
+
+from . import store
+from .schema import FACET_FIELDS
+
+
+def index_stats(index_dir, top=10):
+    """Return a dict describing the live index of index_dir."""
+    ix = store.open_index(index_dir)
+    with ix.searcher() as s:
+        reader = s.reader()
+        facets, distinct = {}, {}
+        for name in FACET_FIELDS:
+            counts = [(reader.doc_frequency(name, term), term.decode("utf-8"))
+                      for term in reader.lexicon(name)]
+            distinct[name] = len(counts)
+            facets[name] = [(v, c) for c, v in heapq.nlargest(top, counts, key=lambda cv: (cv[0], cv[1]))]
+        dates = None
+        if s.doc_count():
+            col = reader.column_reader("date")
+            values = [col[n] for n in reader.all_doc_ids() if col[n]]
+            if values:
+                dates = (min(values).date().isoformat(), max(values).date().isoformat())
+        return {
+            "path": str(store.live_path(index_dir)),
+            "articles": s.doc_count(),
+            "size_bytes": store.index_size(index_dir),
+            "dates": dates,
+            "facets": facets,
+            "distinct": distinct,
+        }

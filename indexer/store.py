@@ -1,0 +1,85 @@
+"""Where the live index lives: generation folders and the CURRENT pointer that names one.
+
+index_dir/
+  CURRENT            name of the live generation, replaced atomically
+  gen-<stamp>/       a complete Whoosh index
+  building/          a first build or --rebuild in progress (resumable)
+"""
+import os
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .schema import get_schema
+
+POINTER = "CURRENT"
+BUILDING = "building"
+
+
+class IndexMissing(RuntimeError):
+    """There is no index at the given folder yet."""
+
+
+def current_generation(index_dir):
+    """Return the name of the live generation, or None when there is none."""
+    try:
+        name = (Path(index_dir) / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def live_path(index_dir):
+    """Return the folder of the live index; raise IndexMissing when there is none."""
+    name = current_generation(index_dir)
+    path = Path(index_dir) / name if name else None
+    if path is None or not whoosh_index.exists_in(str(path)):
+        raise IndexMissing(
+            f"no index in {index_dir}: build one with `python app.py index PATH --index-dir {index_dir}`"
+        )
+    return path
+
+
+def open_index(index_dir):
+    """Open the live index of index_dir."""
+    return whoosh_index.open_dir(str(live_path(index_dir)))
+
+
+def open_building(index_dir):
+    """Open (or create) the building folder beside the live index; return (index, resumed)."""
+    path = Path(index_dir) / BUILDING
+    path.mkdir(parents=True, exist_ok=True)
+    if whoosh_index.exists_in(str(path)):
+        return whoosh_index.open_dir(str(path)), True
+    return whoosh_index.create_in(str(path), get_schema()), False
+
+
+def publish_building(index_dir):
+    """Turn the finished building folder into the live generation, atomically; drop old ones."""
+    index_dir = Path(index_dir)
+    old = current_generation(index_dir)
+    name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(2)}"
+    os.replace(index_dir / BUILDING, index_dir / name)
+    tmp = index_dir / f"{POINTER}.tmp"
+    tmp.write_text(name + "\n", encoding="utf-8")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / POINTER)
+    # The previous generation stays one more cycle: a server may still be answering from it.
+    for child in index_dir.glob("gen-*"):
+        if child.name not in (name, old) and child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+    return index_dir / name
+
+
+def discard_building(index_dir):
+    """Remove an unfinished build."""
+    shutil.rmtree(Path(index_dir) / BUILDING, ignore_errors=True)
+
+
+def index_size(index_dir):
+    """Return the size in bytes of the live generation."""
+    return sum(f.stat().st_size for f in live_path(index_dir).iterdir() if f.is_file())

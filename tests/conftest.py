@@ -1,0 +1,15 @@
+"""Shared fixtures: the real spaCy pipeline, loaded once per test session."""
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE = ROOT / "data" / "sample" / "wikinews.jsonl"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from indexer.nlp import load_nlp
+
+    return load_nlp()

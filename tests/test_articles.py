@@ -1,0 +1,103 @@
+"""Reading articles: the scraped-page layout, JSONL/CSV records, and every kind of bad input."""
+import gzip
+import json
+from datetime import datetime, timedelta, timezone
+
+from pathlib import Path
+
+from indexer.articles import Problem, read_sources
+
+SEED = Path(__file__).parent / "fixtures" / "seed"
+
+
+def read(paths):
+    problems = []
+    return list(read_sources(paths, problems.append)), problems
+
+
+def test_seed_page_layout():
+    (article,), problems = read([SEED])
+    assert problems == []
+    assert article.id == "000_0460e67650089926.txt"
+    assert article.title == "Russia draws 'red line' on Kosovo, US missile defence: Lavrov"
+    assert article.section == "Other News Materials"
+    assert article.date == datetime(2007, 9, 3, 13, 5, tzinfo=timezone(timedelta(hours=4)))
+    assert article.date.isoformat() == "2007-09-03T13:05:00+04:00"
+    assert article.source == "AFP"
+    assert article.body.startswith("Russia will not back down on \"red line\" issues")
+    assert article.body.endswith("Chechen rebel leader Akhmed Zakayev.")
+    for junk in ("Latest", "...", "Other News Materials", "( AFP )"):
+        assert junk not in article.body
+
+
+def test_text_without_layout_uses_first_line_as_title(tmp_path):
+    (tmp_path / "note.txt").write_text("\n\nA plain headline\nFirst line of text.\nSecond line.\n")
+    (article,), problems = read([tmp_path])
+    assert problems == []
+    assert (article.title, article.date, article.source) == ("A plain headline", None, "")
+    assert article.body == "First line of text.\n\nSecond line."
+
+
+def test_jsonl_gz_and_csv_records(tmp_path):
+    rec = {"id": 7, "title": "T", "body": "B text", "date": "2020-01-02", "url": "http://x/1",
+           "source": "Reuters", "places": ["usa"], "extra": "kept"}
+    with gzip.open(tmp_path / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(rec) + "\n")
+    (tmp_path / "b.csv").write_text("title,text,date,source\nCsv title,\"Csv, body\",2021-05-06T07:08:09+02:00,AP\n")
+    articles, problems = read([tmp_path])
+    assert problems == []
+    a, b = articles
+    assert (a.id, a.title, a.body, a.source, a.url) == ("7", "T", "B text", "Reuters", "http://x/1")
+    assert a.date == datetime(2020, 1, 2)
+    assert a.meta == {"places": ["usa"], "extra": "kept"}  # labels are metadata, never facets
+    assert (b.id, b.title, b.body, b.source) == ("b.csv:1", "Csv title", "Csv, body", "AP")
+    assert b.date.utcoffset() == timedelta(hours=2)
+
+
+def write_broken_folder(root):
+    """One good file of each format plus one broken input of each kind; return the good ids."""
+    (root / "good.txt").write_text("Good page\n\nSome body text about Paris.\n")
+    good = {"id": "g1", "title": "Good record", "body": "Body of a good record."}
+    (root / "mixed.jsonl").write_bytes(b"\n".join([
+        json.dumps(good).encode(),
+        b'{"id": "broken", "title": ',                                   # malformed JSON
+        json.dumps({"id": "nobody", "title": "No body"}).encode(),      # no body
+        json.dumps(["not", "an", "object"]).encode(),                   # not an object
+        json.dumps({"id": "g1", "title": "Good record v2", "body": "Second version."}).encode(),  # dup
+        '{"id": "latin", "title": "caf\xe9", "body": "na\xefve"}'.encode("latin-1"),  # bad UTF-8
+    ]))
+    (root / "empty.txt").write_text("")
+    (root / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (root / "picture.png").write_bytes(b"\x89PNG....")
+    (root / "bad.csv").write_text("title,body\nno body here,\n")
+    (root / "cut.jsonl.gz").write_bytes(gzip.compress(json.dumps(good | {"id": "gz1"}).encode() + b"\n")[:-12])
+    return {"good.txt", "g1", "latin"}
+
+
+def test_broken_inputs_are_reported_and_skipped(tmp_path):
+    good = write_broken_folder(tmp_path)
+    articles, problems = read([tmp_path, tmp_path / "missing-folder"])
+    assert {a.id for a in articles} == good | {"g1"}
+    reasons = {(p.path.rsplit("/", 1)[-1], p.where, p.skipped): p.reason for p in problems}
+    expected = {
+        ("mixed.jsonl", "line 2", True): "malformed JSON",
+        ("mixed.jsonl", "line 3", True): "no body",
+        ("mixed.jsonl", "line 4", True): "expected a JSON object",
+        ("mixed.jsonl", "line 6", False): "invalid UTF-8",
+        ("empty.txt", "", True): "empty file",
+        ("binary.txt", "", True): "binary file",
+        ("picture.png", "", True): "unknown file type",
+        ("bad.csv", "record 1", True): "no body",
+        ("missing-folder", "", True): "no such file",
+    }
+    for key, words in expected.items():
+        assert words in reasons[key], (key, reasons)
+    cut = [p for p in problems if p.path.endswith("cut.jsonl.gz")]
+    assert len(cut) == 1 and cut[0].skipped and "cannot read" in cut[0].reason
+    assert all(str(p).startswith(("skipped: ", "warning: ")) for p in problems)
+    latin = next(a for a in articles if a.id == "latin")
+    assert latin.title == "caf\ufffd"
+
+
+def test_problem_message_names_path_place_and_reason():
+    assert str(Problem("/x/a.jsonl", "line 3", "malformed JSON")) == "skipped: /x/a.jsonl:line 3: malformed JSON"
