@@ -8,6 +8,7 @@ import multiprocessing
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from itertools import islice
 
 from .articles import analysis_text
@@ -40,16 +41,26 @@ class Analyzer:
 
     def __init__(self, settings=None):
         from .aliases import Aliases
-        from .entities import Extractor
-        from .nlp import MODEL, load_nlp
         from .topics import TopicClassifier
 
         self.settings = settings or Settings()
-        self.nlp = load_nlp(self.settings.model or MODEL)
-        aliases = Aliases.load(self.settings.aliases_file) if self.settings.aliases_file else Aliases.empty()
-        self.extractor = Extractor(aliases)
+        # Loaded now, so that a bad file is reported before any work starts.
+        self.aliases = Aliases.load(self.settings.aliases_file) if self.settings.aliases_file else Aliases.empty()
         self.topics = TopicClassifier.load(self.settings.topics_file)
         self.fingerprint = self._fingerprint()
+
+    # The model and gazetteer load on first use: with worker processes the parent never needs them.
+    @cached_property
+    def nlp(self):
+        from .nlp import MODEL, load_nlp
+
+        return load_nlp(self.settings.model or MODEL)
+
+    @cached_property
+    def extractor(self):
+        from .entities import Extractor
+
+        return Extractor(self.aliases)
 
     def _fingerprint(self):
         h = hashlib.sha1(EXTRACTOR_VERSION.encode())

@@ -46,7 +46,7 @@ class BuildReport:
 
 
 def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, settings=None,
-                on_problem=None, on_progress=None, analyzer=None):
+                on_problem=None, on_progress=None, analyzer=None, commit_every=COMMIT_EVERY):
     """Index the articles in `sources` into `index_dir`; return a BuildReport."""
     started = time.monotonic()
     report = BuildReport()
@@ -66,7 +66,9 @@ def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, setti
     ix, _resumed = store.open_building(index_dir) if fresh else (store.open_index(index_dir), False)
     analyzer = analyzer or Analyzer(settings or Settings())
     known = _known_hashes(ix)
-    by_hash = {h: n for n, (_, h) in known.items()}
+    caches = [ix]
+    if fresh and store.current_generation(index_dir):
+        caches.append(store.open_index(index_dir))  # a rebuild reuses what the live index knows
     seen = {}
 
     def pending_articles():
@@ -86,14 +88,14 @@ def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, setti
     writer = _writer(ix, index_dir)
     in_batch = {}
     try:
-        for article, analysis in _analyses(ix, analyzer, pending_articles(), by_hash, workers, report):
+        for article, analysis in _analyses(caches, analyzer, pending_articles(), workers, report):
             if article.id in known:
                 report.updated += 1
             else:
                 report.added += 1
             known[article.id] = (None, article.chash)
             in_batch[article.id] = (article, analysis)
-            if len(in_batch) >= COMMIT_EVERY:
+            if len(in_batch) >= commit_every:
                 _commit(writer, in_batch)
                 writer = _writer(ix, index_dir)
             if on_progress:
@@ -111,27 +113,34 @@ def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, setti
     return report
 
 
-def _analyses(ix, analyzer, articles, by_hash, workers, report):
-    """Yield (article, Analysis), copying the extraction of identical content already indexed."""
-    searcher = ix.searcher()
+def _analyses(caches, analyzer, articles, workers, report):
+    """Yield (article, Analysis), copying the extraction of identical content already indexed.
+
+    The content hash includes the extractor's fingerprint, so a copy is exactly what NER +
+    extraction would produce again.
+    """
+    searchers = [ix.searcher() for ix in caches]
+    reuse = []
     try:
         def needs_nlp():
             for article in articles:
-                docnum = by_hash.get(article.chash)
-                if docnum is not None:
-                    report.reused += 1
-                    reuse.append((article, _stored_analysis(searcher.stored_fields(docnum))))
-                    continue
-                yield article
+                for searcher in searchers:
+                    docnum = searcher.document_number(chash=article.chash)
+                    if docnum is not None:
+                        report.reused += 1
+                        reuse.append((article, _stored_analysis(searcher.stored_fields(docnum))))
+                        break
+                else:
+                    yield article
 
-        reuse = []
         for pair in analyze_stream(analyzer, needs_nlp(), workers):
             while reuse:
                 yield reuse.pop(0)
             yield pair
         yield from reuse
     finally:
-        searcher.close()
+        for searcher in searchers:
+            searcher.close()
 
 
 def _stored_analysis(fields):

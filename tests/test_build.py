@@ -1,0 +1,152 @@
+"""Building an index with the real pipeline: the seed article, incremental runs, bad input, kill -9."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh.query import Every, Term
+
+from indexer import store
+from indexer.analyze import Analyzer
+from indexer.build import build_index
+from indexer.schema import split_values
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+SEED = HERE / "fixtures" / "seed"
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    return Analyzer()
+
+
+def stored(index_dir):
+    """Map id -> stored fields of every live document."""
+    with store.open_index(index_dir).searcher() as s:
+        return {f["id"]: f for f in (s.stored_fields(n) for n in s.search(Every(), limit=None).docs())}
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_seed_article_facets(tmp_path, analyzer):
+    report = build_index([SEED], tmp_path / "ix", analyzer=analyzer)
+    assert (report.added, report.skipped, report.published) == (1, 0, True)
+    (doc,) = stored(tmp_path / "ix").values()
+    assert doc["title"] == "Russia draws 'red line' on Kosovo, US missile defence: Lavrov"
+    assert doc["date_iso"] == "2007-09-03T13:05:00+04:00"
+    assert split_values(doc["source"]) == ["AFP"]
+    assert {"Sergei Lavrov", "Vladimir Putin", "Alexander Litvinenko", "Andrei Lugovoi", "Boris Berezovsky",
+            "Akhmed Zakayev"} <= set(split_values(doc["person"]))
+    assert {"Russia", "Kosovo", "United States", "Czech Republic", "Poland", "Iran", "North Korea",
+            "United Kingdom", "Serbia"} <= set(split_values(doc["country"]))
+    for junk in ("Latest", "...", "Other News Materials"):
+        assert junk not in doc["body"]
+    # every stored mention points at the text it was found in
+    for field, start, end, facet, value in json.loads(doc["mentions"]):
+        assert doc[field][start:end].strip() and facet in ("person", "country", "org")
+
+
+def test_incremental_runs_skip_replace_and_prune(tmp_path, analyzer):
+    src, ix = tmp_path / "src", tmp_path / "ix"
+    src.mkdir()
+    arts = [{"id": f"a{i}", "title": f"Story {i}", "body": f"Angela Merkel visited Paris on day {i}."}
+            for i in range(4)]
+    write_jsonl(src / "a.jsonl", arts)
+    first = build_index([src], ix, analyzer=analyzer)
+    assert (first.added, first.unchanged) == (4, 0)
+    generation = store.current_generation(ix)
+
+    again = build_index([src], ix, analyzer=analyzer)
+    assert (again.added, again.updated, again.unchanged, again.published) == (0, 0, 4, False)
+    assert store.current_generation(ix) == generation  # updated in place, no swap
+
+    arts[1]["body"] = "Emmanuel Macron spoke in Berlin."
+    write_jsonl(src / "a.jsonl", arts[:3])
+    changed = build_index([src], ix, analyzer=analyzer)
+    assert (changed.updated, changed.unchanged, changed.removed) == (1, 2, 0)
+    docs = stored(ix)
+    assert set(docs) == {"a0", "a1", "a2", "a3"}  # no --prune: a3 stays
+    assert "Emmanuel Macron" in split_values(docs["a1"]["person"])
+    assert "France" not in split_values(docs["a1"]["country"])
+
+    pruned = build_index([src], ix, prune=True, analyzer=analyzer)
+    assert (pruned.removed, set(stored(ix))) == (1, {"a0", "a1", "a2"})
+
+
+def test_duplicate_ids_last_one_wins(tmp_path, analyzer):
+    src = tmp_path / "src"
+    src.mkdir()
+    write_jsonl(src / "a.jsonl", [{"id": "x", "title": "Old", "body": "old text"},
+                                  {"id": "x", "title": "New", "body": "new text"}])
+    report = build_index([src], tmp_path / "ix", analyzer=analyzer)
+    assert report.duplicates == 1
+    assert [d["title"] for d in stored(tmp_path / "ix").values()] == ["New"]
+
+
+def test_same_content_under_new_id_reuses_extraction(tmp_path, analyzer):
+    src = tmp_path / "src"
+    src.mkdir()
+    write_jsonl(src / "a.jsonl", [{"id": "1", "title": "T", "body": "Boris Johnson met Justin Trudeau."}])
+    build_index([src], tmp_path / "ix", analyzer=analyzer)
+    write_jsonl(src / "b.jsonl", [{"id": "2", "title": "T", "body": "Boris Johnson met Justin Trudeau."}])
+    report = build_index([src], tmp_path / "ix", analyzer=analyzer)
+    assert (report.added, report.reused) == (1, 1)
+    docs = stored(tmp_path / "ix")
+    assert docs["1"]["person"] == docs["2"]["person"] != ""
+
+
+def test_broken_folder_reports_each_problem_and_indexes_the_rest(tmp_path, analyzer):
+    from test_articles import write_broken_folder
+
+    src = tmp_path / "src"
+    src.mkdir()
+    good = write_broken_folder(src)
+    seen = []
+    report = build_index([src], tmp_path / "ix", analyzer=analyzer, on_problem=seen.append)
+    assert set(stored(tmp_path / "ix")) == good
+    assert report.skipped == 8 and report.duplicates == 1 and len(seen) == len(report.problems) == 10
+
+
+def test_killed_rebuild_keeps_old_index_and_next_run_completes(tmp_path):
+    src, ix = tmp_path / "src", tmp_path / "ix"
+    src.mkdir()
+    write_jsonl(src / "old.jsonl", [{"id": "old", "title": "Old story", "body": "Old text about Rome."}])
+    cli = [sys.executable, str(ROOT / "app.py"), "index", str(src), "--index-dir", str(ix), "-q"]
+    subprocess.run(cli, check=True, capture_output=True)
+    old_generation = store.current_generation(ix)
+
+    write_jsonl(src / "new.jsonl", [{"id": f"n{i}", "title": f"New {i}", "body": f"Item {i} from Oslo."}
+                                    for i in range(3000)])
+    proc = subprocess.Popen(cli + ["--rebuild", "--commit-every", "20"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    building = ix / store.BUILDING
+    deadline = time.monotonic() + 120
+    # _MAIN_0.toc is the empty index; wait for a few batches to be committed, then kill.
+    while (not list(building.glob("_MAIN_[3-9].toc")) and proc.poll() is None
+           and time.monotonic() < deadline):
+        time.sleep(0.02)
+    assert proc.poll() is None, "the rebuild finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    # the live index is untouched and answers
+    assert store.current_generation(ix) == old_generation
+    with store.open_index(ix).searcher() as s:
+        assert [f["id"] for f in s.search(Term("body", "rome"))] == ["old"]
+
+    done = subprocess.run(cli + ["--rebuild"], check=True, capture_output=True, text=True)
+    assert "unchanged" in done.stdout
+    summary = done.stdout.strip().splitlines()[-1]
+    assert int(summary.split(" unchanged")[0].rsplit(" ", 1)[1]) > 0, summary  # resumed, not redone
+    assert store.current_generation(ix) != old_generation
+    assert len(stored(ix)) == 3001
+    assert not building.exists()
+    shutil.rmtree(tmp_path)

@@ -1,0 +1,78 @@
+"""The command line, run in-process with click's CliRunner on temporary folders."""
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import app
+
+SEED = Path(__file__).parent / "fixtures" / "seed"
+COMMANDS = ["index", "export", "stats", "serve"]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("ix")
+    result = CliRunner().invoke(app.cli, ["index", str(SEED), "--index-dir", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    return index_dir
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(runner, command):
+    result = runner.invoke(app.cli, [command, "--help"])
+    assert result.exit_code == 0 and "--index-dir" in result.output
+
+
+def test_index_prints_summary(seed_index, runner):
+    result = runner.invoke(app.cli, ["index", str(SEED), "--index-dir", str(seed_index)])
+    assert result.exit_code == 0
+    assert "1 articles read: 0 added, 0 updated, 1 unchanged" in result.output
+
+
+def test_export_jsonl_and_csv(seed_index, runner):
+    result = runner.invoke(app.cli, ["export", "--index-dir", str(seed_index)])
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in result.output.splitlines()]
+    assert record["id"] == "000_0460e67650089926.txt"
+    assert record["source"] == "AFP"
+    assert record["date"].startswith("2007-09-03")
+    assert "Vladimir Putin" in record["person"] and "Kosovo" in record["country"]
+    for key in ("title", "url", "org", "topic"):
+        assert key in record
+    csv_out = runner.invoke(app.cli, ["export", "--index-dir", str(seed_index), "--format", "csv"])
+    assert csv_out.exit_code == 0 and csv_out.output.splitlines()[0].startswith("id,")
+
+
+def test_export_with_filters(seed_index, runner):
+    hit = runner.invoke(app.cli, ["export", "--index-dir", str(seed_index), "--country", "Kosovo"])
+    miss = runner.invoke(app.cli, ["export", "--index-dir", str(seed_index), "--country", "Peru"])
+    assert len(hit.output.splitlines()) == 1 and miss.output == ""
+    query = runner.invoke(app.cli, ["export", "missile", "--index-dir", str(seed_index)])
+    assert len(query.output.splitlines()) == 1
+
+
+def test_stats(seed_index, runner):
+    result = runner.invoke(app.cli, ["stats", "--index-dir", str(seed_index)])
+    assert result.exit_code == 0, result.output
+    assert "articles: 1" in result.output and "Vladimir Putin" in result.output
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export"], ["serve"]])
+def test_missing_index_is_one_clear_line(tmp_path, runner, command):
+    result = runner.invoke(app.cli, command + ["--index-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error: no index in") and "Traceback" not in result.output
+
+
+def test_index_of_nothing_readable_fails(tmp_path, runner):
+    (tmp_path / "x.png").write_bytes(b"png")
+    result = runner.invoke(app.cli, ["index", str(tmp_path), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 1
+    assert "unknown file type" in result.output and "no articles could be read" in result.output
