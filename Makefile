@@ -37,7 +37,7 @@ browser:
 	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation; }
 
 index-sample: setup
-	$(BIN)/python app.py index data/sample --index-dir $(INDEX) --workers $(WORKERS)
+	$(BIN)/python app.py index data/sample/wikinews.jsonl --index-dir $(INDEX) --workers $(WORKERS)
 	$(BIN)/python app.py stats --index-dir $(INDEX) --top 5
 
 serve: setup

@@ -4,6 +4,8 @@ import heapq
 from . import store
 from .schema import FACET_FIELDS
 
+MISSING_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
+
 
 def index_stats(index_dir, top=10):
     """Return a dict describing the live index of index_dir."""
@@ -18,10 +20,12 @@ def index_stats(index_dir, top=10):
             facets[name] = [(v, c) for c, v in heapq.nlargest(top, counts, key=lambda cv: (cv[0], cv[1]))]
         dates = None
         if s.doc_count():
-            col = reader.column_reader("date")
-            values = [col[n] for n in reader.all_doc_ids() if col[n]]
+            # Raw column values; an article without a date holds the column's "missing" value.
+            col = reader.column_reader("date", translate=False)
+            values = [v for v in (col[n] for n in reader.all_doc_ids()) if v != MISSING_DATE]
             if values:
-                dates = (min(values).date().isoformat(), max(values).date().isoformat())
+                to_date = ix.schema["date"].from_column_value
+                dates = (to_date(min(values)).date().isoformat(), to_date(max(values)).date().isoformat())
         return {
             "path": str(store.live_path(index_dir)),
             "articles": s.doc_count(),

@@ -150,3 +150,17 @@ def test_killed_rebuild_keeps_old_index_and_next_run_completes(tmp_path):
     assert len(stored(ix)) == 3001
     assert not building.exists()
     shutil.rmtree(tmp_path)
+
+
+def test_two_workers_index_the_same_as_one(tmp_path, analyzer):
+    src = tmp_path / "src"
+    src.mkdir()
+    write_jsonl(src / "a.jsonl", [{"id": str(i), "title": f"Talks {i}", "body": text} for i, text in enumerate([
+        "Justin Trudeau met Narendra Modi in Ottawa.", "Floods hit Jakarta after heavy rain.",
+        "The European Union fined Google in Brussels.", "Jacinda Ardern spoke in Wellington."] * 3)])
+    build_index([src], tmp_path / "one", workers=1, analyzer=analyzer, commit_every=5)
+    build_index([src], tmp_path / "two", workers=2, analyzer=analyzer, commit_every=5)
+    keys = ("person", "country", "org", "topic", "mentions", "chash")
+    one, two = stored(tmp_path / "one"), stored(tmp_path / "two")
+    assert len(one) == 12
+    assert {i: [d[k] for k in keys] for i, d in one.items()} == {i: [d[k] for k in keys] for i, d in two.items()}
