@@ -1,0 +1,136 @@
+"""Topic classifier: obvious articles, evidence, weak text, and a user's own taxonomy file."""
+import json
+
+import pytest
+
+from indexer.topics import Settings, Topic, TopicClassifier, TopicsError
+
+SPORT, DISASTER, ECONOMY = "sport", "disaster, accident and emergency incident", "economy, business and finance"
+
+ARTICLES = {
+    SPORT: ("Rovers beat City 3-1 to reach the cup final",
+            "Rovers came from behind to beat City 3-1 in the semi-final of the cup on Saturday. The striker scored "
+            "twice in the second half and the goalkeeper saved a penalty. The coach praised his players after the "
+            "match, and the team will meet United in the final of the tournament next month. The league season "
+            "resumes on Tuesday."),
+    DISASTER: ("Earthquake kills dozens in mountain region",
+               "A magnitude 7.1 earthquake struck the mountain region early on Monday, killing at least 40 people and "
+               "injuring hundreds. Rescuers searched the rubble of collapsed buildings for survivors, and thousands "
+               "were evacuated as aftershocks shook the area. The death toll is expected to rise, emergency services "
+               "said, and relief supplies were flown in."),
+    ECONOMY: ("Central bank raises interest rates to fight inflation",
+              "The central bank raised its benchmark interest rate by half a point on Thursday, saying inflation was "
+              "running well above its target. The decision surprised investors; the currency rose against the dollar "
+              "and shares fell on the stock exchange. Economists expect slower economic growth next year as borrowing "
+              "costs rise for companies and households."),
+}
+
+
+@pytest.fixture(scope="module")
+def clf():
+    return TopicClassifier.load()
+
+
+def classify(nlp, clf, title, body):
+    return clf.classify(nlp(title + "\n\n" + body), len(title))
+
+
+@pytest.mark.parametrize("expected", list(ARTICLES))
+def test_obvious_article_gets_its_topic_first_with_evidence(nlp, clf, expected):
+    topics = classify(nlp, clf, *ARTICLES[expected])
+    assert topics and topics[0].label == expected
+    assert 1 <= len(topics) <= 3
+    assert all(isinstance(t, Topic) and t.evidence for t in topics)
+    assert [t.score for t in topics] == sorted((t.score for t in topics), reverse=True)
+
+
+def test_evidence_names_word_and_concept(nlp, clf):
+    top = classify(nlp, clf, *ARTICLES[DISASTER])[0]
+    # "earthquake" is an IPTC concept under "disaster" -> shown with its path
+    assert "earthquake (disaster, accident and emergency incident › earthquake)" in top.evidence
+
+
+def test_children_are_second_level_concepts_under_the_top(nlp, clf):
+    top = classify(nlp, clf, *ARTICLES[DISASTER])[0]
+    assert top.children and top.children[0][0] == "disaster"
+    assert all(0 < score <= 1 for _, score in top.children)
+
+
+@pytest.mark.parametrize("title,body", [
+    ("", ""),
+    ("Hello", "It was a nice day and we went home."),
+    ("Update", "More details to follow later today."),
+])
+def test_weak_or_empty_text_gets_no_topic(nlp, clf, title, body):
+    assert classify(nlp, clf, title, body) == []
+
+
+def test_person_names_are_not_evidence(nlp, clf):
+    # "Price" and "Bush" are surnames here, not an economy or environment cue
+    topics = classify(nlp, clf, "Alan Price meets George Bush", "Alan Price met George Bush and Anna Price on Monday.")
+    assert not any("price" in e for t in topics for e in t.evidence)
+
+
+def test_fingerprint_changes_with_settings(clf):
+    assert clf.fingerprint() == TopicClassifier.load().fingerprint()
+    assert clf.fingerprint() != TopicClassifier.load(settings=Settings(relative=0.9)).fingerprint()
+
+
+TINY = {
+    "conceptSet": [
+        {"qcode": "my:1", "prefLabel": {"en-GB": "cookery"}, "definition": {"en-GB": "Preparing food"},
+         "hiddenLabel": {"en-GB": ["recipe", "oven"]}},
+        {"qcode": "my:11", "prefLabel": {"en-GB": "baking"}, "definition": {"en-GB": "Bread and cakes"},
+         "broader": ["my:1"]},
+        {"qcode": "my:2", "prefLabel": {"en-GB": "gardening"}, "definition": {"en-GB": "Growing plants"}},
+        {"qcode": "my:3", "prefLabel": {"en-GB": "astrology"}, "retired": "2020-01-01"},
+    ]
+}
+
+
+def test_custom_taxonomy_file(nlp, tmp_path):
+    path = tmp_path / "mytopics.json"
+    path.write_text(json.dumps(TINY), encoding="utf-8")
+    clf = TopicClassifier.load(path)
+    assert {c.label for c in clf.concepts.values()} == {"cookery", "baking", "gardening"}
+    title = "A recipe for baking bread"
+    body = "Heat the oven. Baking bread needs flour, water and patience; this recipe bakes two loaves."
+    topics = clf.classify(nlp(title + "\n\n" + body), len(title))
+    assert [t.label for t in topics] == ["cookery"]
+    assert topics[0].children[0][0] == "baking"
+    assert any(e.startswith("baking (cookery › baking)") for e in topics[0].evidence)
+    assert clf.fingerprint() != TopicClassifier.load().fingerprint()
+
+
+@pytest.mark.parametrize("content,reason", [
+    ("{not json", "not valid JSON"),
+    ('{"concepts": []}', "conceptSet"),
+    ('{"conceptSet": [{"prefLabel": "x"}]}', "qcode"),
+    ('{"conceptSet": [{"qcode": "a:1", "prefLabel": "x", "broader": ["a:9"]}]}', "a:9"),
+    ('{"conceptSet": [{"qcode": "a:1", "prefLabel": "x", "broader": ["a:2"]},'
+     ' {"qcode": "a:2", "prefLabel": "y", "broader": ["a:1"]}]}', "top-level"),
+])
+def test_broken_taxonomy_file_raises_with_path(tmp_path, content, reason):
+    path = tmp_path / "broken.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TopicsError) as err:
+        TopicClassifier.load(path)
+    assert str(path) in str(err.value) and reason in str(err.value)
+
+
+def test_missing_taxonomy_file_raises_with_path(tmp_path):
+    with pytest.raises(TopicsError, match="nope.json"):
+        TopicClassifier.load(tmp_path / "nope.json")
+
+
+def test_every_setting_is_documented():
+    from dataclasses import fields
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "TOPICS.md").read_text(encoding="utf-8")
+    assert [f.name for f in fields(Settings) if f"`{f.name}`" not in doc] == []
+
+
+def test_shipped_taxonomy_has_the_17_iptc_top_level_topics(clf):
+    tops = {c.label for c in clf.concepts.values() if c.parent is None}
+    assert len(tops) == 17 and "politics and government" in tops and "politics" not in tops
