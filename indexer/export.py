@@ -1,0 +1,57 @@
+"""Exporting the whole filtered set of a search as JSON lines or CSV, one record at a time."""
+import csv
+import json
+
+from .schema import split_values
+from .search import ordered_docnums
+
+FIELDS = ("id", "title", "date", "source", "url", "person", "country", "org", "topic", "subtopic")
+LIST_FIELDS = ("person", "country", "org", "topic", "subtopic")
+CSV_JOIN = "; "
+
+
+def iter_records(searcher, request):
+    """Yield one dict per article of the filtered set (no paging), in the request's order."""
+    for docnum in ordered_docnums(searcher, request):
+        stored = searcher.stored_fields(docnum)
+        yield record(stored)
+
+
+def record(stored):
+    """Return the export record of one document's stored fields."""
+    date = stored.get("date_iso") or (stored["date"].isoformat() if stored.get("date") else "")
+    out = {
+        "id": stored.get("id", ""),
+        "title": stored.get("title", "") or "",
+        "date": date,
+        "source": ", ".join(split_values(stored.get("source"))),
+        "url": stored.get("url", "") or "",
+    }
+    for name in LIST_FIELDS:
+        out[name] = split_values(stored.get(name))
+    return out
+
+
+def write_jsonl(records, fh):
+    """Write records to a text file handle, one JSON object a line; return how many."""
+    n = 0
+    for rec in records:
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def csv_row(rec):
+    """Return the CSV cells of a record: lists joined with "; "."""
+    return [CSV_JOIN.join(rec[f]) if f in LIST_FIELDS else rec[f] for f in FIELDS]
+
+
+def write_csv(records, fh):
+    """Write records as CSV with a header row to a text file handle; return how many."""
+    writer = csv.writer(fh)
+    writer.writerow(FIELDS)
+    n = 0
+    for rec in records:
+        writer.writerow(csv_row(rec))
+        n += 1
+    return n

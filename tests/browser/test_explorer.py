@@ -1,0 +1,110 @@
+"""End to end in headless Chromium: live search, facets, exclusion, history, article, no-JS form."""
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def params(url):
+    """Decoded query pairs: htmx writes %20 for a space, a plain form GET writes +."""
+    return sorted(parse_qsl(urlsplit(url).query))
+
+
+def count(page):
+    return int(re.sub(r"\D", "", page.locator(".count strong").inner_text()))
+
+
+def test_typing_a_query_updates_results_and_url(page, base_url):
+    page.goto(base_url + "/")
+    total = count(page)
+    page.fill("#q", "president")
+    expect(page.locator(".count .query")).to_have_text("president")
+    assert count(page) < total
+    assert ("q", "president") in params(page.url)
+    assert page.locator(".hit mark").first.is_visible()
+
+
+def test_click_a_facet_value_then_exclude_one(page, base_url):
+    page.goto(base_url + "/search")
+    first = page.locator("#facet-person .fv-toggle").first
+    name = first.locator(".fv-label").inner_text()
+    n = int(first.locator(".fv-count").inner_text().replace(",", ""))
+    first.click()
+    expect(page.locator(".active-filters .chip-person")).to_contain_text(name)
+    assert ("person", name) in params(page.url)
+    assert count(page) == n
+    assert page.locator("#facet-person .is-selected .fv-label").first.inner_text() == name
+    # other facets now count within the selection
+    assert int(page.locator("#facet-country .fv-count").first.inner_text().replace(",", "")) <= n
+
+    country = page.locator("#facet-country .fv").first
+    cname = country.locator(".fv-label").inner_text()
+    country.hover()
+    country.locator(".fv-exclude").click()
+    expect(page.locator(".active-filters .chip.negated")).to_contain_text(cname)
+    assert ("not_country", cname) in params(page.url) and ("person", name) in params(page.url)
+    assert count(page) < n
+    expect(page.locator("#facet-country .is-excluded .fv-label")).to_have_text(cname)
+
+
+def test_back_button_restores_previous_results(page, base_url):
+    page.goto(base_url + "/search?q=president")
+    first_total = count(page)
+    first_title = page.locator(".hit-title").first.inner_text()
+    page.locator("#facet-country .fv-toggle").nth(1).click()
+    expect(page.locator(".active-filters")).to_be_visible()
+    assert count(page) != first_total or page.locator(".hit-title").first.inner_text() != first_title
+    page.go_back()
+    expect(page.locator(".active-filters")).to_have_count(0)
+    assert count(page) == first_total
+    assert page.locator(".hit-title").first.inner_text() == first_title
+    assert params(page.url) == [("q", "president")]
+    assert page.input_value("#q") == "president"
+
+
+def test_open_an_article_and_follow_an_entity_link(page, base_url):
+    page.goto(base_url + "/search?q=president")
+    page.locator(".hit-title a").first.click()
+    expect(page.locator(".article-title")).to_be_visible()
+    entity = page.locator(".article-body a.ent-person").first
+    value = entity.get_attribute("title").split(": ", 1)[1]
+    entity.click()
+    expect(page.locator(".active-filters .chip-person")).to_contain_text(value)
+    assert ("person", value) in params(page.url)
+
+
+def test_form_works_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    page.fill("#q", "election campaign")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"/search\?"))
+    assert ("q", "election campaign") in params(page.url)
+    assert "election campaign" in unquote_plus(page.url)
+    assert page.locator(".count .query").inner_text() == "election campaign"
+    page.locator("#facet-person .fv-toggle").first.click()
+    page.wait_for_url(re.compile(r"person="))
+    assert page.locator(".active-filters .chip-person").count() == 1
+    context.close()
+
+
+@pytest.mark.skipif(not os.environ.get("FACETWIRE_SCREENSHOTS"), reason="set FACETWIRE_SCREENSHOTS=1 to refresh docs/screenshots")
+def test_screenshots(browser, base_url):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1360, "height": 960})
+    page.goto(base_url + "/")
+    page.screenshot(path=str(SHOTS / "explorer.png"))
+    page.goto(base_url + "/search?q=president&country=United+States&not_person=Donald+Trump")
+    page.locator("#facet-topic details").first.evaluate("d => d.open = true")
+    page.screenshot(path=str(SHOTS / "search-filtered.png"))
+    page.locator(".hit-title a").first.click()
+    page.screenshot(path=str(SHOTS / "article.png"))
+    page.goto(base_url + "/search?q=%22presidential+election")
+    page.screenshot(path=str(SHOTS / "query-fallback.png"))
+    page.close()

@@ -1,0 +1,69 @@
+"""indexer.export: the whole filtered set, in order, as JSON lines and CSV."""
+import csv
+import io
+import json
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from indexer.export import iter_records, write_csv, write_jsonl
+from indexer.search import SearchRequest
+
+from test_search import ARTICLES, build_handmade, expected_ids, values_of
+
+
+@pytest.fixture(params=[1, 2], ids=["one-segment", "two-segments"], scope="module")
+def searcher(request, tmp_path_factory):
+    ix = build_handmade(tmp_path_factory.mktemp(f"export{request.param}"), batches=request.param)
+    with ix.searcher() as s:
+        yield s
+
+
+def test_export_is_the_whole_set_not_one_page(searcher):
+    req = SearchRequest.from_args({"per_page": "10", "page": "2"})
+    records = list(iter_records(searcher, req))
+    assert sorted(r["id"] for r in records) == sorted(a["id"] for a in ARTICLES)
+
+
+def test_export_follows_filters_and_sort(searcher):
+    req = SearchRequest.from_args(MultiDict([("country", "Spain"), ("not_person", "Jean Martin"), ("sort", "oldest")]))
+    ids = [r["id"] for r in iter_records(searcher, req)]
+    expected = expected_ids((), {"country": ["Spain"]}, {"person": ["Jean Martin"]})
+    by_date = {a["id"]: a["date"] for a in ARTICLES}
+    assert sorted(ids) == sorted(expected)
+    assert [by_date[i] for i in ids] == sorted(by_date[i] for i in expected)
+
+
+def test_export_of_nothing_is_empty(searcher):
+    assert list(iter_records(searcher, SearchRequest.from_args({"q": "zzzyzzy"}))) == []
+
+
+def test_record_fields(searcher):
+    rec = next(iter_records(searcher, SearchRequest.from_args({"q": "museum"})))
+    a = next(a for a in ARTICLES if a["id"] == "a03")
+    assert rec == {
+        "id": "a03", "title": a["title"], "date": a["date"].isoformat(), "source": "Wire A",
+        "url": "https://example.org/a03", "person": a["person"], "country": a["country"], "org": [],
+        "topic": a["topic"], "subtopic": a["subtopic"],
+    }
+
+
+def test_write_jsonl_round_trips(searcher):
+    records = list(iter_records(searcher, SearchRequest()))
+    fh = io.StringIO()
+    assert write_jsonl(iter(records), fh) == len(ARTICLES)
+    assert [json.loads(line) for line in fh.getvalue().splitlines()] == records
+
+
+def test_write_csv_joins_lists_with_semicolons(searcher):
+    records = list(iter_records(searcher, SearchRequest()))
+    fh = io.StringIO()
+    assert write_csv(records, fh) == len(ARTICLES)
+    rows = list(csv.DictReader(io.StringIO(fh.getvalue())))
+    assert len(rows) == len(ARTICLES)
+    by_id = {a["id"]: a for a in ARTICLES}
+    for row in rows:
+        a = by_id[row["id"]]
+        assert row["title"] == a["title"]  # commas, quotes and markup survive
+        for name in ("person", "country", "org", "topic", "subtopic"):
+            assert row[name] == "; ".join(values_of(a, name))

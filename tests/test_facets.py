@@ -1,0 +1,147 @@
+"""indexer.facets: counts over the query and the OTHER filters, against plain Python over ARTICLES."""
+from collections import Counter
+from datetime import date
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from whoosh.query import Every
+
+from indexer import facets, store
+from indexer.search import SearchRequest, search
+
+from test_search import ARTICLES, FACET_NAMES, build_handmade, expected_ids, values_of
+
+
+@pytest.fixture(params=[1, 3], ids=["one-segment", "three-segments"], scope="module")
+def searcher(request, tmp_path_factory):
+    ix = build_handmade(tmp_path_factory.mktemp(f"facets{request.param}"), batches=request.param)
+    with ix.searcher() as s:
+        yield s
+
+
+def in_dates(article, start, end):
+    if not (start or end):
+        return True
+    d = article["date"].date() if article["date"] else None
+    return d is not None and (not start or d >= start) and (not end or d <= end)
+
+
+def expected_counts(name, q_words=(), filters=None, excludes=None, start=None, end=None):
+    """Count name's values over articles matching the words and every filter except name's own."""
+    filters = {f: v for f, v in (filters or {}).items() if f != name}
+    excludes = {f: v for f, v in (excludes or {}).items() if f != name}
+    ids = set(expected_ids(q_words, filters, excludes))
+    counts = Counter()
+    for a in ARTICLES:
+        if a["id"] in ids and in_dates(a, start, end):
+            counts.update(values_of(a, name))
+    return counts
+
+
+CASES = [
+    ({}, (), None, None),
+    ({"q": "harbour"}, ["harbour"], None, None),
+    ({"person": ["Ana Lopez"]}, (), {"person": ["Ana Lopez"]}, None),
+    ({"person": ["Ana Lopez", "Joe Biden"]}, (), {"person": ["Ana Lopez", "Joe Biden"]}, None),
+    ({"person": ["Joe Biden"], "country": ["United States"], "org": ["Supreme Court"]}, (),
+     {"person": ["Joe Biden"], "country": ["United States"], "org": ["Supreme Court"]}, None),
+    ({"not_country": ["Spain"]}, (), None, {"country": ["Spain"]}),
+    ({"country": ["France"], "not_country": ["Spain"]}, (), {"country": ["France"]}, {"country": ["Spain"]}),
+    ({"q": "election", "not_person": ["Donald Trump"], "source": ["Wire B"]}, ["election"],
+     {"source": ["Wire B"]}, {"person": ["Donald Trump"]}),
+    ({"topic": ["arts, culture, entertainment and media"]}, (), {"topic": ["arts, culture, entertainment and media"]}, None),
+    ({"subtopic": ["politics and government › election"], "topic": ["crime, law and justice"]}, (),
+     {"subtopic": ["politics and government › election"], "topic": ["crime, law and justice"]}, None),
+]
+
+
+@pytest.mark.parametrize("args, q_words, filters, excludes", CASES)
+def test_counts_ignore_only_their_own_facet(searcher, args, q_words, filters, excludes):
+    result = search(searcher, SearchRequest.from_args(MultiDict([(k, v) for k, vs in args.items()
+                                                                  for v in ([vs] if isinstance(vs, str) else vs)])))
+    for name in FACET_NAMES:
+        assert result.counts.values[name] == expected_counts(name, q_words, filters, excludes), name
+    assert result.total == len(expected_ids(q_words, filters, excludes))
+
+
+def test_counts_with_a_date_range(searcher):
+    req = SearchRequest.from_args({"from": "2020-02-10", "to": "2020-04", "person": "Ana Lopez"})
+    result = search(searcher, req)
+    start, end = date(2020, 2, 10), date(2020, 4, 30)
+    for name in FACET_NAMES:
+        assert result.counts.values[name] == expected_counts(name, (), {"person": ["Ana Lopez"]}, None, start, end)
+    ids = {h.id for h in result.hits}
+    assert ids == {a["id"] for a in ARTICLES if in_dates(a, start, end) and "Ana Lopez" in a["person"]}
+
+
+def test_date_range_ends_are_inclusive(searcher):
+    mask = facets.date_mask(searcher, date(2020, 6, 30), date(2020, 6, 30))
+    ids = {searcher.stored_fields(int(n))["id"] for n in mask.nonzero()[0]}
+    assert ids == {"a10"}  # dated 23:59 on the last day
+
+
+def test_undated_articles_are_outside_any_date_range(searcher):
+    mask = facets.date_mask(searcher, date(1900, 1, 1), None)
+    assert int(mask.sum()) == len([a for a in ARTICLES if a["date"]])
+
+
+def test_or_within_a_facet_and_across_facets(searcher):
+    one = search(searcher, SearchRequest.from_args(MultiDict([("person", "Ana Lopez")]))).total
+    both = search(searcher, SearchRequest.from_args(MultiDict([("person", "Ana Lopez"), ("person", "Jean Martin")]))).total
+    narrowed = search(searcher, SearchRequest.from_args(MultiDict([("person", "Ana Lopez"), ("country", "France")]))).total
+    assert one == 4 and both == 5 and narrowed == 1
+
+
+def test_histogram_counts_by_month_ignoring_the_date_range(searcher):
+    result = search(searcher, SearchRequest.from_args({"from": "2020-03-01", "to": "2020-03-31"}))
+    months = Counter(a["date"].strftime("%Y-%m") for a in ARTICLES if a["date"])
+    got = {b.label: b.count for b in result.counts.histogram}
+    assert {k: v for k, v in got.items() if v} == dict(months)
+    assert list(got) == sorted(got)          # zero-filled, in order
+    assert "2020-09" in got and got["2020-09"] == 0
+    assert all(b.start <= b.end for b in result.counts.histogram)
+
+
+def test_histogram_uses_days_for_a_short_span(searcher):
+    result = search(searcher, SearchRequest.from_args({"person": "Jean Martin"}))  # 1 Apr and 20 May
+    labels = [b.label for b in result.counts.histogram]
+    assert labels[0] == "2020-04-01" and labels[-1] == "2020-05-20" and len(labels) == 50
+    assert sum(b.count for b in result.counts.histogram) == 2
+
+
+def test_top_values_pins_selected_and_finds_truncation():
+    counts = Counter({"a": 5, "b": 4, "c": 3, "d": 1})
+    shown, truncated = facets.top_values(counts, 2)
+    assert shown == [("a", 5), ("b", 4)] and truncated
+    shown, truncated = facets.top_values(counts, 2, selected=["d"], excluded=["zz"])
+    assert shown == [("d", 1), ("zz", 0)] and truncated
+    shown, truncated = facets.top_values(counts, 10, contains="B")
+    assert shown == [("b", 4)] and not truncated
+    assert facets.top_values(counts, 4) == ([("a", 5), ("b", 4), ("c", 3), ("d", 1)], False)
+
+
+def test_children_of_a_topic(searcher):
+    result = search(searcher, SearchRequest())
+    kids = facets.children(result.counts.values["subtopic"], "politics and government")
+    assert kids == [("election", "politics and government › election", 3)]
+
+
+def test_deleted_documents_are_not_counted(tmp_path):
+    ix = build_handmade(tmp_path, batches=2)
+    with ix.searcher() as s:
+        facets.count_values(s, "person", facets.query_mask(s, Every()))  # cache the columns first
+    writer = ix.writer()
+    writer.delete_by_term("id", "a01")
+    writer.commit(merge=False)
+    ix = store.open_index(tmp_path)
+    with ix.searcher() as s:
+        result = search(s, SearchRequest())
+        assert result.total == len(ARTICLES) - 1
+        assert result.counts.values["person"]["Ana Lopez"] == 3
+
+
+def test_values_with_commas_are_kept_whole(searcher):
+    counts = search(searcher, SearchRequest()).counts.values["topic"]
+    assert counts["arts, culture, entertainment and media"] == 2
+    assert "arts" not in counts

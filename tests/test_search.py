@@ -1,0 +1,312 @@
+"""indexer.search: request parsing, query parsing with fallback, hits, paging, sorting, snippets.
+
+The handmade index below (ARTICLES, build_handmade) is also used by test_facets and test_export:
+facet values are set exactly, and every expected answer is computed from ARTICLES in plain Python.
+"""
+import re
+from datetime import date, datetime
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from indexer import store
+from indexer.schema import join_values
+from indexer.search import MAX_PAGE, SearchRequest, parse_query, search
+
+ARTICLES = [
+    dict(id="a01", title="Harbour strike halts shipping", body="Dock workers in the harbour went on strike. Shipping stopped.",
+         date=datetime(2020, 1, 5, 9), person=["Ana Lopez"], country=["Spain"], org=["Dockers Union"],
+         topic=["economy, business and finance"], subtopic=["economy, business and finance › employment"], source="Wire A"),
+    dict(id="a02", title="Election campaign opens", body="The election campaign opened with a rally. Voters gathered in the square.",
+         date=datetime(2020, 2, 10), person=["Joe Biden", "Kamala Harris"], country=["United States"], org=["Democratic Party"],
+         topic=["politics and government"], subtopic=["politics and government › election"], source="Wire B"),
+    dict(id="a03", title="Museum reopens after flood", body="The museum reopened. Arts and culture return to the harbour district.",
+         date=datetime(2020, 2, 28), person=["Ana Lopez"], country=["Spain", "France"], org=[],
+         topic=["arts, culture, entertainment and media", "disaster, accident and emergency incident"],
+         subtopic=["arts, culture, entertainment and media › museum", "disaster, accident and emergency incident › flood"],
+         source="Wire A"),
+    dict(id="a04", title="Election results contested", body="Results of the election were contested in court by the campaign.",
+         date=datetime(2020, 3, 3), person=["Joe Biden", "Donald Trump"], country=["United States"], org=["Supreme Court"],
+         topic=["politics and government", "crime, law and justice"],
+         subtopic=["politics and government › election", "crime, law and justice › judiciary"], source="Wire B"),
+    dict(id="a05", title="Flood warning for coastal towns", body="A flood warning was issued; the harbour wall is being raised.",
+         date=datetime(2020, 3, 15), person=[], country=["France"], org=["Met Office"],
+         topic=["disaster, accident and emergency incident", "weather"],
+         subtopic=["disaster, accident and emergency incident › flood"], source="Wire C"),
+    dict(id="a06", title="Strike ends with pay deal", body="The strike ended after the union accepted a pay deal from the port.",
+         date=datetime(2020, 4, 1), person=["Ana Lopez", "Jean Martin"], country=["Spain"], org=["Dockers Union"],
+         topic=["economy, business and finance"], subtopic=["economy, business and finance › employment"], source="Wire A"),
+    dict(id="a07", title="Vaccine trial begins", body="A vaccine trial began with volunteers. Scientists are hopeful about vaccination.",
+         date=datetime(2020, 5, 20), person=["Jean Martin"], country=["France", "United Kingdom"], org=["World Health Organization"],
+         topic=["health", "science and technology"], subtopic=["health › disease"], source="Wire C"),
+    dict(id="a08", title="Court rules on election", body="The court ruled on the election challenge; the campaign will appeal.",
+         date=datetime(2020, 6, 2), person=["Donald Trump"], country=["United States"], org=["Supreme Court"],
+         topic=["crime, law and justice", "politics and government"],
+         subtopic=["crime, law and justice › judiciary"], source="Wire B"),
+    dict(id="a09", title="Undated note on vaccination", body="Vaccination rates rose, officials said.",
+         date=None, person=["Kamala Harris"], country=["United States"], org=["World Health Organization"],
+         topic=["health"], subtopic=[], source="Wire C"),
+    dict(id="a10", title="Harbour festival draws crowds", body="Crowds filled the harbour for the arts festival.",
+         date=datetime(2020, 6, 30, 23, 59), person=[], country=["Spain"], org=[],
+         topic=["arts, culture, entertainment and media"], subtopic=["arts, culture, entertainment and media › festival"],
+         source="Wire A"),
+    dict(id="a11", title="Election debate <b>heated</b> & loud", body="Candidates debated the election; the campaign grew heated.",
+         date=datetime(2020, 7, 7), person=["Joe Biden", "Donald Trump"], country=["United States"], org=["Democratic Party"],
+         topic=["politics and government"], subtopic=["politics and government › election"], source="Wire B"),
+    dict(id="a12", title="Storm damages harbour", body="A storm damaged boats in the harbour and flooded the quay.",
+         date=datetime(2021, 1, 9), person=["Ana Lopez"], country=["Spain"], org=["Met Office"],
+         topic=["weather", "disaster, accident and emergency incident"], subtopic=["weather › storm"], source="Wire C"),
+]
+FACET_NAMES = ("person", "country", "org", "topic", "subtopic", "source")
+
+
+def values_of(article, name):
+    value = article[name]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def document(article):
+    doc = {k: article[k] for k in ("id", "title", "body")}
+    if article["date"]:
+        doc["date"] = article["date"]
+        doc["date_iso"] = article["date"].isoformat()
+    for name in FACET_NAMES:
+        doc[name] = join_values(values_of(article, name))
+    doc["url"] = f"https://example.org/{article['id']}"
+    return doc
+
+
+def build_handmade(index_dir, batches=1, articles=ARTICLES):
+    """Write articles into a published index, committed in `batches` separate segments."""
+    ix, _ = store.open_building(index_dir)
+    size = -(-len(articles) // batches)
+    for start in range(0, len(articles), size):
+        writer = ix.writer()
+        for article in articles[start:start + size]:
+            writer.add_document(**document(article))
+        writer.commit(merge=False)
+    store.publish_building(index_dir)
+    return store.open_index(index_dir)
+
+
+@pytest.fixture(params=[1, 3], ids=["one-segment", "three-segments"], scope="module")
+def handmade(request, tmp_path_factory):
+    ix = build_handmade(tmp_path_factory.mktemp(f"hand{request.param}"), batches=request.param)
+    assert len(ix.reader().leaf_readers()) == request.param
+    with ix.searcher() as s:
+        yield s
+
+
+def words(article):
+    return set(re.findall(r"\w+", (article["title"] + " " + article["body"]).lower()))
+
+
+def expected_ids(q_words=(), filters=None, excludes=None):
+    out = []
+    for a in ARTICLES:
+        w = words(a)
+        if not all(any(x.startswith(q) for x in w) for q in q_words):
+            continue
+        if any(not set(vals) & set(values_of(a, f)) for f, vals in (filters or {}).items()):
+            continue
+        if any(set(vals) & set(values_of(a, f)) for f, vals in (excludes or {}).items()):
+            continue
+        out.append(a["id"])
+    return out
+
+
+def all_ids(searcher, args):
+    """Return every hit id of a search, walking all pages."""
+    req = SearchRequest.from_args(MultiDict(args))
+    first = search(searcher, req)
+    ids = [h.id for h in first.hits]
+    for page in range(2, first.pages + 1):
+        req.page = page
+        ids += [h.id for h in search(searcher, req).hits]
+    return first.total, ids
+
+
+# --- the request ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, page, warned", [
+    ({"page": "-3"}, 1, True), ({"page": "x"}, 1, True), ({"page": "9" * 40}, 1, True),
+    ({"page": str(MAX_PAGE + 5)}, MAX_PAGE, True), ({"page": "2"}, 2, False), ({}, 1, False),
+    ({"page": "1e9"}, 1, True), ({"page": ""}, 1, False),
+])
+def test_request_page_is_clamped_never_raises(args, page, warned):
+    req = SearchRequest.from_args(MultiDict(args))
+    assert req.page == page
+    assert bool(req.warnings) == warned
+
+
+def test_request_nonsense_is_ignored_with_warnings():
+    req = SearchRequest.from_args(MultiDict([
+        ("sort", "sideways"), ("not_colour", "red"), ("colour", "blue"), ("per_page", "100000"),
+        ("from", "2020-13-45"), ("to", "yesterday"), ("q", "x" * 5000),
+    ]))
+    assert req.sort == "" and req.per_page == 100 and req.date_from is None and req.date_to is None
+    assert len(req.q) == 500
+    text = " ".join(req.warnings)
+    for word in ("sideways", "colour", "per_page", "from", "to"):
+        assert word in text
+
+
+def test_request_reads_repeated_values_and_dates():
+    req = SearchRequest.from_args(MultiDict([
+        ("person", "Joe  Biden"), ("person", "Kamala Harris"), ("person", "Joe Biden"),
+        ("not_country", "France"), ("topic", "arts, culture, entertainment and media"),
+        ("from", "2020-02"), ("to", "2020"),
+    ]))
+    assert req.filters["person"] == ["Joe Biden", "Kamala Harris"]
+    assert req.excludes["country"] == ["France"]
+    assert req.filters["topic"] == ["arts, culture, entertainment and media"]  # never split on commas
+    assert (req.date_from, req.date_to) == (date(2020, 2, 1), date(2020, 12, 31))
+
+
+def test_request_swaps_reversed_dates_and_caps_values():
+    req = SearchRequest.from_args(MultiDict([("from", "2021-01-01"), ("to", "2020-01-01")]
+                                            + [("org", f"o{i}") for i in range(50)]))
+    assert req.date_from < req.date_to
+    assert len(req.filters["org"]) == 20
+
+
+def test_request_accepts_a_plain_dict():
+    req = SearchRequest.from_args({"q": "flood", "person": ["A", "B"], "page": 2})
+    assert req.q == "flood" and req.filters["person"] == ["A", "B"] and req.page == 2
+
+
+def test_request_params_round_trip():
+    args = MultiDict([("q", "flood OR storm"), ("person", "Ana Lopez"), ("person", "Joe Biden"),
+                      ("not_topic", "weather"), ("from", "2020-01-01"), ("to", "2020-06-30"),
+                      ("sort", "oldest"), ("page", "3")])
+    req = SearchRequest.from_args(args)
+    again = SearchRequest.from_args(MultiDict(req.params()))
+    assert again == req
+    assert sorted(req.params()) == sorted(args.items(multi=True))
+
+
+def test_effective_sort_defaults():
+    assert SearchRequest(q="x").effective_sort == "relevance"
+    assert SearchRequest().effective_sort == "newest"
+    assert SearchRequest(q="x", sort="oldest").effective_sort == "oldest"
+
+
+# --- query parsing ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", [
+    "election", "election AND campaign", "flood OR storm", "harbour NOT strike", '"election campaign"',
+    "title:vaccine", 'person:"Joe Biden"', "vaccin*", "electon~", "(flood OR storm) AND harbour", "date:2020",
+])
+def test_parse_query_well_formed(handmade, q):
+    parsed = parse_query(q, handmade.schema)
+    assert parsed.error is None and not parsed.fallback
+
+
+@pytest.mark.parametrize("q", [
+    '"unclosed phrase', "(flood OR storm", "flood)", "colour:red", "url:x", "flood AND", "OR flood", "NOT",
+    "title:[a TO", "x^", "\\", "AND OR",
+])
+def test_parse_query_bad_gives_message_and_plain_words(handmade, q):
+    parsed = parse_query(q, handmade.schema)
+    assert parsed.error and parsed.fallback
+    assert "plain words" in parsed.error
+
+
+def test_parse_query_clamps_fuzzy_distance(handmade):
+    parsed = parse_query("election~9", handmade.schema)
+    assert all(leaf.maxdist <= 2 for leaf in parsed.query.leaves())
+
+
+@pytest.mark.parametrize("q", [
+    '"unclosed', "((((", ")))", "*", "?", "a*b*c*", "~~~", 'person:"', "title:", ":", "date:[2020 to",
+    "date:banana", "election~99", "<script>alert(1)</script>", "\x00\x01", "AND AND AND", "NOT NOT",
+    "title:(election", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "x" * 600, "date:", "id:*", "harbour^^2",
+])
+def test_search_never_raises_on_bad_queries(handmade, q):
+    result = search(handmade, SearchRequest.from_args({"q": q}))
+    assert result.total >= 0
+    assert result.pages >= 1
+
+
+# --- hits ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, q_words, filters, excludes", [
+    ({"q": "election"}, ["election"], None, None),
+    ({"q": "harbour"}, ["harbour"], None, None),
+    ({"q": "harbour", "country": "Spain"}, ["harbour"], {"country": ["Spain"]}, None),
+    ({"q": "harbour", "not_country": "Spain"}, ["harbour"], None, {"country": ["Spain"]}),
+    ({}, [], {"person": ["Ana Lopez", "Jean Martin"]}, None),
+    ({}, [], {"person": ["Joe Biden"], "org": ["Supreme Court"]}, None),
+    ({"q": "election campaign"}, ["election", "campaign"], None, None),
+])
+def test_search_total_and_hits_match_plain_python(handmade, args, q_words, filters, excludes):
+    args = dict(args)
+    for name, vals in (filters or {}).items():
+        args[name] = vals
+    total, ids = all_ids(handmade, args)
+    expected = expected_ids(q_words, filters, excludes)
+    assert total == len(expected)
+    assert sorted(ids) == sorted(expected)
+
+
+def test_pages_cover_every_hit_once(handmade):
+    total, ids = all_ids(handmade, {"per_page": "10"})
+    assert total == len(ARTICLES) == len(ids) == len(set(ids))
+
+
+def test_page_past_the_end_shows_the_last_page(handmade):
+    result = search(handmade, SearchRequest.from_args({"page": "50", "per_page": "10"}))
+    assert result.page == result.pages == 2
+    assert len(result.hits) == len(ARTICLES) - 10
+    assert any("pages" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("sort, reverse", [("newest", True), ("oldest", False)])
+def test_sort_by_date(handmade, sort, reverse):
+    _, ids = all_ids(handmade, {"sort": sort, "per_page": "10"})
+    dated = [a for a in ARTICLES if a["date"]]
+    expected = [a["id"] for a in sorted(dated, key=lambda a: a["date"], reverse=reverse)]
+    assert [i for i in ids if i != "a09"] == expected
+
+
+def test_relevance_is_the_default_with_words(handmade):
+    result = search(handmade, SearchRequest.from_args({"q": "election"}))
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_filters_do_not_change_scores(handmade):
+    plain = {h.id: h.score for h in search(handmade, SearchRequest.from_args({"q": "election"})).hits}
+    filtered = search(handmade, SearchRequest.from_args({"q": "election", "person": "Donald Trump"})).hits
+    assert filtered and all(h.score == pytest.approx(plain[h.id]) for h in filtered)
+
+
+def test_snippet_marks_the_query_words(handmade):
+    result = search(handmade, SearchRequest.from_args({"q": "harbour"}))
+    for hit in result.hits:
+        marked = [t.lower() for t, m in hit.snippet if m] + [t.lower() for t, m in hit.title_parts if m]
+        assert "harbour" in marked
+
+
+def test_snippet_marks_stemmed_and_wildcard_matches(handmade):
+    hits = search(handmade, SearchRequest.from_args({"q": "vaccin*"})).hits
+    assert {h.id for h in hits} == {"a07", "a09"}
+    marked = {t.lower() for h in hits for t, m in h.snippet if m}
+    assert {"vaccine", "vaccination"} <= marked
+
+
+def test_snippet_without_query_is_the_opening(handmade):
+    hit = next(h for h in search(handmade, SearchRequest()).hits if h.id == "a01")
+    assert hit.snippet == [(ARTICLES[0]["body"], False)]
+
+
+def test_hit_carries_facet_values(handmade):
+    hit = search(handmade, SearchRequest.from_args({"q": "museum"})).hits[0]
+    assert hit.id == "a03"
+    assert hit.topic == ["arts, culture, entertainment and media", "disaster, accident and emergency incident"]
+    assert hit.country == ["Spain", "France"] and hit.source == "Wire A"
+
+
+def test_facet_field_query_keeps_whole_values(handmade):
+    result = search(handmade, SearchRequest.from_args({"q": 'topic:"arts, culture, entertainment and media"'}))
+    assert sorted(h.id for h in result.hits) == ["a03", "a10"]

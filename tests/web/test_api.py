@@ -1,0 +1,152 @@
+"""The JSON API: shapes, counts against the stored values, OR/AND/exclude, paging, sort, export, errors."""
+import csv
+import io
+import json
+from collections import Counter
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+FACETS = ("person", "country", "topic", "org", "source")
+HIT_KEYS = {"id", "title", "date", "source", "url", "snippet", "person", "country", "org", "topic"}
+
+
+def matching(stored, filters=(), excludes=()):
+    """Ids of stored articles passing the filters: OR within a facet, AND across, excludes none."""
+    inc, exc = {}, {}
+    for f, v in filters:
+        inc.setdefault(f, set()).add(v)
+    for f, v in excludes:
+        exc.setdefault(f, set()).add(v)
+    return [a for a in stored
+            if all(vals & set(a[f]) for f, vals in inc.items()) and not any(vals & set(a[f]) for f, vals in exc.items())]
+
+
+def expected_facet(stored, name, filters, excludes):
+    others = matching(stored, [(f, v) for f, v in filters if f != name], [(f, v) for f, v in excludes if f != name])
+    return Counter(v for a in others for v in a[name])
+
+
+def api(client, pairs):
+    resp = client.get("/api/search", query_string=MultiDict(pairs))
+    assert resp.status_code == 200 and resp.is_json
+    return resp.get_json()
+
+
+def test_search_shape(client):
+    data = api(client, [("q", "president")])
+    assert {"query", "total", "page", "pages", "hits", "facets"} <= set(data)
+    assert data["query"] == "president" and data["page"] == 1
+    assert data["hits"] and all(HIT_KEYS <= set(h) for h in data["hits"])
+    assert all(isinstance(h["person"], list) for h in data["hits"])
+    assert set(FACETS) <= set(data["facets"])
+    for values in data["facets"].values():
+        for v in values:
+            assert set(v) == {"value", "count", "selected", "excluded"}
+
+
+def some_values(stored, name, n=2):
+    return [v for v, _ in Counter(v for a in stored for v in a[name]).most_common(n)]
+
+
+@pytest.mark.parametrize("case", ["none", "or", "and", "exclude", "or+exclude-other"])
+def test_facet_counts_match_the_stored_values(client, stored, case):
+    people, countries = some_values(stored, "person"), some_values(stored, "country")
+    filters, excludes = {
+        "none": ([], []),
+        "or": ([("person", people[0]), ("person", people[1])], []),
+        "and": ([("person", people[0]), ("country", countries[0])], []),
+        "exclude": ([], [("country", countries[0])]),
+        "or+exclude-other": ([("person", people[0]), ("person", people[1])], [("country", countries[1])]),
+    }[case]
+    data = api(client, [*filters, *(("not_" + f, v) for f, v in excludes), ("facet_size", "500")])
+    assert data["total"] == len(matching(stored, filters, excludes))
+    for name in FACETS:
+        got = {v["value"]: v["count"] for v in data["facets"][name] if v["count"]}
+        assert got == dict(expected_facet(stored, name, filters, excludes)), name
+        for v in data["facets"][name]:
+            assert v["selected"] == ((name, v["value"]) in filters)
+            assert v["excluded"] == ((name, v["value"]) in excludes)
+
+
+def test_or_widens_and_narrows(client, stored):
+    p = some_values(stored, "person")
+    one = api(client, [("person", p[0])])["total"]
+    either = api(client, [("person", p[0]), ("person", p[1])])["total"]
+    both_facets = api(client, [("person", p[0]), ("country", some_values(stored, "country")[0])])["total"]
+    assert either >= one >= both_facets
+    assert either == len(matching(stored, [("person", p[0]), ("person", p[1])]))
+
+
+def test_pages_cover_the_whole_set(client, stored):
+    first = api(client, [("per_page", "10")])
+    ids = [h["id"] for h in first["hits"]]
+    for page in range(2, first["pages"] + 1):
+        ids += [h["id"] for h in api(client, [("per_page", "10"), ("page", str(page))])["hits"]]
+    assert sorted(ids) == sorted(a["id"] for a in stored) and first["pages"] == 3
+
+
+@pytest.mark.parametrize("sort, reverse", [("newest", True), ("oldest", False)])
+def test_sort(client, stored, sort, reverse):
+    dates = [h["date"] for h in api(client, [("sort", sort), ("per_page", "50")])["hits"]]
+    assert dates == sorted(dates, reverse=reverse) and len(dates) == len(stored)
+
+
+def test_date_range(client, stored):
+    data = api(client, [("from", "2020-01-01"), ("to", "2020-06-30"), ("per_page", "50")])
+    expected = [a for a in stored if "2020-01-01" <= a["date_iso"][:10] <= "2020-06-30"]
+    assert data["total"] == len(expected)
+    assert sum(b["count"] for b in data["histogram"]) == len(stored)  # the histogram ignores the range
+
+
+def test_bad_parameters_are_warnings_not_errors(client):
+    data = api(client, [("page", "-3"), ("sort", "nope"), ("q", '"unclosed'), ("not_colour", "x")])
+    assert data["page"] == 1 and len(data["warnings"]) >= 3
+
+
+def test_article(client, stored):
+    art = next(a for a in stored if a["person"])
+    resp = client.get(f"/api/article/{art['id']}")
+    data = resp.get_json()
+    assert resp.status_code == 200
+    assert data["id"] == art["id"] and data["title"] == art["title"] and data["body"] == art["body"]
+    assert data["mentions"] == json.loads(art["mentions"])
+    assert data["topics"] == json.loads(art["topics_json"])
+    for field, start, end, facet, value in data["mentions"]:
+        text = data[field]
+        assert 0 <= start < end <= len(text) and value in data[facet]
+    assert all({"label", "score", "evidence", "children"} <= set(t) for t in data["topics"])
+    assert isinstance(data["more_like_this"], list) and art["id"] not in {m["id"] for m in data["more_like_this"]}
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/article/no-such-id", 404), ("/api/article/..%2F..%2Fetc", 400), ("/api/article/a%01", 400),
+    ("/api/export?format=xml", 400), ("/api/nothing", 404),
+])
+def test_errors_are_json(client, path, status):
+    resp = client.get(path)
+    assert resp.status_code == status and resp.is_json
+    body = resp.get_json()
+    assert body["status"] == status and body["message"]
+
+
+def test_export_jsonl_is_the_whole_filtered_set(client, stored):
+    country = some_values(stored, "country")[0]
+    resp = client.get("/api/export", query_string={"format": "jsonl", "country": country, "per_page": "10"})
+    assert resp.status_code == 200 and resp.is_streamed
+    assert resp.headers["Content-Type"].startswith("application/x-ndjson")
+    rows = [json.loads(line) for line in resp.get_data(as_text=True).splitlines()]
+    assert sorted(r["id"] for r in rows) == sorted(a["id"] for a in matching(stored, [("country", country)]))
+    assert {"id", "title", "date", "source", "url", "person", "country", "org", "topic", "subtopic"} == set(rows[0])
+
+
+def test_export_csv(client, stored):
+    resp = client.get("/api/export?format=csv")
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in resp.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
+    assert len(rows) == len(stored)
+    by_id = {a["id"]: a for a in stored}
+    for row in rows:
+        assert row["person"] == "; ".join(by_id[row["id"]]["person"])
+        assert row["topic"] == "; ".join(by_id[row["id"]]["topic"])

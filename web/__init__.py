@@ -1,0 +1,81 @@
+"""The Facetwire web explorer: a thin Flask layer over indexer.search."""
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.store import IndexMissing
+
+from . import index
+
+log = logging.getLogger(__name__)
+
+# Only the app's own scripts and styles: no inline script, no style attribute, nothing remote.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def create_app(test_config=None):
+    """Create the app: defaults, then instance/config.py or test_config. Nothing is opened here."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        INDEX_DIR="index_data",
+        WIKINEWS_ATTRIBUTION=None,   # None: shown when the index holds Wikinews articles
+        JSON_SORT_KEYS=False,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False
+    app.debug = False
+
+    index.init_app(app)
+    from . import api, pages
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.after_request(_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(IndexMissing, _no_index)
+    app.register_error_handler(Exception, _server_error)
+    app.context_processor(_footer)
+    return app
+
+
+def _headers(resp):
+    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "same-origin"
+    resp.headers["X-Frame-Options"] = "DENY"
+    resp.vary.add("HX-Request")
+    resp.vary.add("HX-Target")
+    resp.vary.add("HX-History-Restore-Request")
+    return resp
+
+
+def _footer():
+    def wikinews():
+        try:
+            return index.show_wikinews_attribution()
+        except IndexMissing:
+            return False
+    return {"show_wikinews": wikinews}
+
+
+def _error(status, title, message):
+    if request.path.startswith("/api/"):
+        return jsonify({"error": title, "message": message, "status": status}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _http_error(err):
+    return _error(err.code or 500, err.name, err.description or err.name)
+
+
+def _no_index(err):
+    return _error(503, "No index yet", str(err))
+
+
+def _server_error(err):
+    log.exception("error answering %s %s", request.method, request.full_path)
+    return _error(500, "Internal error", "Something went wrong on our side; the error has been logged.")

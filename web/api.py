@@ -1,0 +1,67 @@
+"""The JSON API: the same parameters as the pages; errors as JSON with a 4xx status."""
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
+
+from indexer import export
+from indexer.search import SearchRequest, search
+
+from . import viewmodels as vm
+from .index import get_searcher
+from .lookup import BadId, find_article, similar
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+
+
+@bp.get("/search")
+def search_api():
+    req = SearchRequest.from_args(request.args)
+    size = request.args.get("facet_size", "")
+    facet_size = min(int(size), 500) if size.isdigit() and int(size) > 0 else vm.API_FACET_SIZE
+    return jsonify(vm.api_search(search(get_searcher(), req), facet_size))
+
+
+@bp.get("/article/<path:article_id>")
+def article(article_id):
+    searcher = get_searcher()
+    try:
+        found = find_article(searcher, article_id)
+    except BadId as err:
+        abort(400, description=str(err))
+    if found is None:
+        abort(404, description=f"no article with id {article_id[:80]!r}")
+    docnum, stored = found
+    data = vm.article_data(stored)
+    data["more_like_this"] = [{"id": h.id, "title": h.title, "date": h.date_iso} for h in similar(searcher, docnum)]
+    return jsonify(data)
+
+
+@bp.get("/export")
+def export_api():
+    fmt = request.args.get("format", "jsonl")
+    if fmt not in FORMATS:
+        abort(400, description=f"unknown format {fmt[:20]!r}: use csv or jsonl")
+    req = SearchRequest.from_args(request.args)
+    searcher = get_searcher()
+    records = export.iter_records(searcher, req)
+    body = _csv_lines(records) if fmt == "csv" else (json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    resp = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
+    resp.headers["Content-Type"] = FORMATS[fmt]
+    resp.headers["Content-Disposition"] = f'attachment; filename="facetwire-export.{fmt}"'
+    return resp
+
+
+def _csv_lines(records):
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(export.FIELDS)
+    for rec in records:
+        writer.writerow(export.csv_row(rec))
+        if buf.tell() > 16_384:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()

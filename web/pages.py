@@ -1,0 +1,66 @@
+"""The HTML pages: the explorer (/ and /search), one article, the query syntax help."""
+from flask import Blueprint, abort, render_template, request, url_for
+
+from indexer.search import SearchRequest, search
+
+from . import viewmodels as vm
+from .index import get_searcher
+from .lookup import BadId, find_article, similar
+
+bp = Blueprint("pages", __name__)
+
+# Targets whose content the explorer fragment holds (the whole explorer, or one facet's list).
+FRAGMENT_TARGETS = {"explorer"} | {f"facet-{name}-list" for name, _ in vm.PANELS}
+
+
+def wants_fragment():
+    """Return whether to answer with the explorer fragment rather than the full page.
+
+    Only an htmx request aimed at the explorer gets a fragment; a history restore (the URL was
+    not in htmx's cache) and every other request get the full page.
+    """
+    h = request.headers
+    return (h.get("HX-Request") == "true" and h.get("HX-History-Restore-Request") != "true"
+            and h.get("HX-Target") in FRAGMENT_TARGETS)
+
+
+@bp.get("/")
+@bp.get("/search")
+def explorer():
+    req = SearchRequest.from_args(request.args)
+    ui = vm.UiState.from_args(request.args)
+    result = search(get_searcher(), req)
+    page = vm.search_page(result, ui)
+    template = "_explorer.html" if wants_fragment() else "search.html"
+    return render_template(template, vm=page)
+
+
+@bp.get("/article/<path:article_id>")
+def article(article_id):
+    searcher = get_searcher()
+    try:
+        found = find_article(searcher, article_id)
+    except BadId:
+        abort(400, description="That is not a valid article id.")
+    if found is None:
+        abort(404, description="There is no article with that id in the index.")
+    docnum, stored = found
+    hits = similar(searcher, docnum)
+    similar_vm = [{"title": h.title, "url": url_for("pages.article", article_id=h.id),
+                   "date": vm.date_text(h.date, h.date_iso), "source": h.source} for h in hits]
+    page = vm.article_page(vm.article_data(stored), similar_vm)
+    return render_template("article.html", vm=page, back_url=_back_url())
+
+
+def _back_url():
+    """Return the explorer URL the reader came from, when it was one of ours."""
+    ref = request.referrer or ""
+    root = request.host_url.rstrip("/")
+    if ref.startswith(root + "/search") or ref in (root + "/", root):
+        return ref[len(root):] or "/"
+    return "/search"
+
+
+@bp.get("/help")
+def help_page():
+    return render_template("help.html")

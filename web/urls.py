@@ -1,0 +1,34 @@
+"""Query-string helpers: every state of the explorer is a list of (name, value) pairs in a URL.
+
+Datasette-style: add, remove, replace or toggle one argument and get a ready URL; templates never
+build URLs themselves.
+"""
+from urllib.parse import urlencode
+
+
+def url(path, pairs=()):
+    """Return path with pairs as its query string (no "?" when there are none)."""
+    query = urlencode([(k, v) for k, v in pairs if v != ""])
+    return f"{path}?{query}" if query else path
+
+
+def add(pairs, name, value):
+    pairs = list(pairs)
+    return pairs if (name, value) in pairs else pairs + [(name, value)]
+
+
+def remove(pairs, name, value=None):
+    """Drop name (every value, or only value)."""
+    return [(k, v) for k, v in pairs if not (k == name and (value is None or v == value))]
+
+
+def replace(pairs, name, value):
+    return remove(pairs, name) + ([(name, value)] if value not in (None, "") else [])
+
+
+def toggle(pairs, name, value):
+    return remove(pairs, name, value) if (name, value) in pairs else add(pairs, name, value)
+
+
+def only(pairs, names):
+    return [(k, v) for k, v in pairs if k in names]

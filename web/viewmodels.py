@@ -1,0 +1,366 @@
+"""View models: everything a template shows, with its URLs ready (templates hold no logic).
+
+Every facet value gets label, count, selected, excluded, toggle_url and exclude_url, as in
+Datasette's facet results.
+"""
+import json
+from dataclasses import dataclass, field
+
+from flask import url_for
+
+from indexer import facets as fc
+from indexer.schema import FACETS, FACET_FIELDS, SUBTOPIC_JOIN, split_values
+from indexer.search import SORTS
+
+from . import urls
+
+SEARCH = "/search"
+SHORT, LONG = 8, 60          # values per facet panel, folded and after "more"
+PANELS = (("topic", "Topics"), ("person", "People"), ("country", "Countries"),
+          ("org", "Organisations"), ("source", "Sources"))
+NAMES = {"person": "person", "country": "country", "topic": "topic", "org": "org",
+         "source": "source", "subtopic": "subtopic"}
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
+CHIPS_PER_HIT = (("person", 3), ("country", 2), ("org", 2), ("topic", 2))
+MAX_FIND = 100
+FACET_LISTS = (("person", "People", "person"), ("country", "Countries", "country"),
+               ("org", "Organisations", "org"), ("source", "Sources", "sources"))
+
+
+@dataclass
+class UiState:
+    """Display-only state carried in the URL: which panels are unfolded, what each is searched for."""
+
+    more: list = field(default_factory=list)
+    find: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args):
+        more = [f for f in dict.fromkeys(args.getlist("more")) if f in FACETS]
+        find = {f: " ".join(args.get("fq_" + f, "").split())[:MAX_FIND] for f in FACETS}
+        return cls(more, {f: t for f, t in find.items() if t})
+
+
+@dataclass
+class FacetValue:
+    label: str
+    value: str
+    count: int
+    selected: bool
+    excluded: bool
+    toggle_url: str
+    exclude_url: str
+    children: list = field(default_factory=list)
+    open: bool = False
+
+
+@dataclass
+class Panel:
+    name: str
+    title: str
+    values: list
+    truncated: bool
+    expanded: bool
+    more_url: str
+    less_url: str
+    find_param: str
+    find_text: str
+    find_hidden: list
+    list_id: str
+    active: int
+
+
+def base_pairs(req, ui):
+    """Return the URL state without the page (any change of filter goes back to page 1)."""
+    return req.params(page=False) + [("more", f) for f in ui.more]
+
+
+def facet_value(base, name, value, count, req, label=None):
+    selected = value in req.filters.get(name, ())
+    excluded = value in req.excludes.get(name, ())
+    neg = "not_" + name
+    toggle = urls.remove(base, name, value) if selected else urls.add(urls.remove(base, neg, value), name, value)
+    exclude = urls.remove(base, neg, value) if excluded else urls.add(urls.remove(base, name, value), neg, value)
+    return FacetValue(label or value, value, count, selected, excluded,
+                      urls.url(SEARCH, toggle), urls.url(SEARCH, exclude))
+
+
+def panel(name, title, counts, req, ui, base):
+    expanded = name in ui.more or name in ui.find
+    find_text = ui.find.get(name, "")
+    shown, truncated = fc.top_values(counts.values.get(name, {}), LONG if expanded else SHORT,
+                                     req.filters.get(name, ()), req.excludes.get(name, ()), find_text)
+    values = [facet_value(base, name, v, c, req) for v, c in shown]
+    if name == "topic":
+        sub = counts.values.get("subtopic", {})
+        for tv in values:
+            tv.children = [facet_value(base, "subtopic", full, c, req, label=child)
+                           for child, full, c in fc.children(sub, tv.value)]
+            tv.open = tv.selected or any(k.selected or k.excluded for k in tv.children)
+    return Panel(
+        name=name, title=title, values=values, truncated=truncated, expanded=expanded,
+        more_url=urls.url(SEARCH, urls.add(base, "more", name)),
+        less_url=urls.url(SEARCH, urls.remove(base, "more", name)),
+        find_param="fq_" + name, find_text=find_text,
+        find_hidden=urls.remove(base, "more", name) + [("more", name)],
+        list_id=f"facet-{name}-list",
+        active=len(req.filters.get(name, ())) + len(req.excludes.get(name, ())),
+    )
+
+
+def chips(req, base):
+    """Return the active filters as removable chips, and the URL that clears them all."""
+    out = []
+    for name in FACET_FIELDS:
+        for v in req.filters.get(name, ()):
+            out.append({"facet": name, "label": _label(name, v), "negated": False,
+                        "remove_url": urls.url(SEARCH, urls.remove(base, name, v))})
+        for v in req.excludes.get(name, ()):
+            out.append({"facet": name, "label": _label(name, v), "negated": True,
+                        "remove_url": urls.url(SEARCH, urls.remove(base, "not_" + name, v))})
+    if req.date_from or req.date_to:
+        out.append({"facet": "date", "label": date_range_text(req.date_from, req.date_to), "negated": False,
+                    "remove_url": urls.url(SEARCH, urls.remove(urls.remove(base, "from"), "to"))})
+    clear = urls.only(base, ("q", "sort", "per_page"))
+    return out, urls.url(SEARCH, clear)
+
+
+def _label(name, value):
+    return value.split(SUBTOPIC_JOIN, 1)[-1] if name == "subtopic" else value
+
+
+def date_range_text(start, end):
+    if start and end:
+        return f"{start.isoformat()} – {end.isoformat()}"
+    return f"from {start.isoformat()}" if start else f"until {end.isoformat()}"
+
+
+def date_text(hit_date, date_iso=""):
+    if hit_date is None:
+        return date_iso[:10]
+    return f"{hit_date.day} {hit_date:%b %Y}"
+
+
+def hit_view(hit, base):
+    entity_chips = []
+    for name, n in CHIPS_PER_HIT:
+        for v in getattr(hit, name)[:n]:
+            entity_chips.append({"facet": name, "label": v,
+                                 "url": urls.url(SEARCH, urls.add(urls.remove(base, "not_" + name, v), name, v))})
+    return {
+        "id": hit.id,
+        "article_url": url_for("pages.article", article_id=hit.id),
+        "title_parts": hit.title_parts or [(hit.id, False)],
+        "date": date_text(hit.date, hit.date_iso),
+        "date_iso": hit.date_iso or (hit.date.isoformat() if hit.date else ""),
+        "source": hit.source,
+        "source_url": urls.url(SEARCH, urls.add(base, "source", hit.source)) if hit.source else "",
+        "url": hit.url,
+        "snippet": hit.snippet,
+        "chips": entity_chips,
+    }
+
+
+def pager(page, pages, base):
+    def at(n):
+        return urls.url(SEARCH, base + ([("page", str(n))] if n > 1 else []))
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    items, last = [], 0
+    for n in wanted:
+        if n - last > 1:
+            items.append({"gap": True})
+        items.append({"gap": False, "label": str(n), "url": at(n), "current": n == page})
+        last = n
+    return {"prev_url": at(page - 1) if page > 1 else "", "next_url": at(page + 1) if page < pages else "",
+            "links": items if pages > 1 else []}
+
+
+def histogram(buckets, req, base, width=260, height=56):
+    """Return SVG bar geometry for the date histogram; each bar links to its date range."""
+    if not buckets:
+        return None
+    top = max(b.count for b in buckets) or 1
+    step = width / len(buckets)
+    plain = urls.remove(urls.remove(base, "from"), "to")
+    bars = []
+    for i, b in enumerate(buckets):
+        h = round(b.count / top * (height - 2), 1) if b.count else 0
+        selected = bool((req.date_from or req.date_to) and (not req.date_from or b.end >= req.date_from)
+                        and (not req.date_to or b.start <= req.date_to))
+        bars.append({"x": round(i * step, 2), "y": round(height - max(h, 1 if b.count else 0), 1),
+                     "w": round(max(step - 1, 0.6), 2), "h": max(h, 1 if b.count else 0),
+                     "hit_y": 0, "hit_h": height, "label": b.label, "count": b.count,
+                     "title": f"{b.label}: {b.count:,} article{'s' if b.count != 1 else ''}",
+                     "url": urls.url(SEARCH, plain + [("from", b.start.isoformat()), ("to", b.end.isoformat())]),
+                     "selected": selected})
+    return {"width": width, "height": height, "bars": bars, "first": buckets[0].label,
+            "last": buckets[-1].label, "max": top}
+
+
+def search_page(result, ui, per_page_choices=None):
+    """Return the view model of the explorer (results, facets, filters) for one search."""
+    req = result.request
+    base = base_pairs(req, ui)
+    chip_list, clear_url = chips(req, base)
+    sort = req.effective_sort
+    sorts = [{"label": SORT_LABELS[s], "url": urls.url(SEARCH, urls.replace(base, "sort", s)),
+              "active": s == sort} for s in SORTS]
+    no_dates = urls.remove(urls.remove(base, "from"), "to")
+    start = (result.page - 1) * req.per_page
+    return {
+        "q": req.q,
+        "title": f"{req.q} – Facetwire" if req.q else "Facetwire",
+        "total": result.total,
+        "total_text": f"{result.total:,} article{'s' if result.total != 1 else ''}",
+        "range_text": f"{start + 1:,}–{start + len(result.hits):,}" if result.hits else "",
+        "page": result.page,
+        "pages": result.pages,
+        "hits": [hit_view(h, base) for h in result.hits],
+        "warnings": result.warnings,
+        "query_error": result.parsed.error,
+        "panels": [panel(n, t, result.counts, req, ui, base) for n, t in PANELS],
+        "chips": chip_list,
+        "clear_url": clear_url if chip_list else "",
+        "sorts": sorts,
+        "pager": pager(result.page, result.pages, base),
+        "histogram": histogram(result.counts.histogram, req, base),
+        "date_from": req.date_from.isoformat() if req.date_from else "",
+        "date_to": req.date_to.isoformat() if req.date_to else "",
+        "date_hidden": no_dates,
+        "date_clear_url": urls.url(SEARCH, no_dates) if (req.date_from or req.date_to) else "",
+        "form_hidden": urls.remove(base, "q"),
+        "export_csv": urls.url("/api/export", req.params(page=False) + [("format", "csv")]),
+        "export_jsonl": urls.url("/api/export", req.params(page=False) + [("format", "jsonl")]),
+        "api_url": urls.url("/api/search", req.params()),
+    }
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+API_FACET_SIZE = 20
+
+
+def api_search(result, facet_size=API_FACET_SIZE):
+    req = result.request
+    facets_out = {}
+    for name in FACET_FIELDS:
+        shown, truncated = fc.top_values(result.counts.values.get(name, {}), facet_size,
+                                         req.filters.get(name, ()), req.excludes.get(name, ()))
+        facets_out[name] = [{"value": v, "count": c, "selected": v in req.filters.get(name, ()),
+                             "excluded": v in req.excludes.get(name, ())} for v, c in shown]
+    return {
+        "query": req.q,
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "per_page": req.per_page,
+        "sort": req.effective_sort,
+        "warnings": result.warnings,
+        "hits": [{
+            "id": h.id, "title": h.title, "date": h.date_iso or (h.date.isoformat() if h.date else ""),
+            "source": h.source, "url": h.url, "snippet": h.snippet_text,
+            "person": h.person, "country": h.country, "org": h.org, "topic": h.topic,
+            "subtopic": h.subtopic,
+        } for h in result.hits],
+        "facets": facets_out,
+        "histogram": [{"label": b.label, "from": b.start.isoformat(), "to": b.end.isoformat(),
+                       "count": b.count} for b in result.counts.histogram],
+    }
+
+
+def _json_list(text):
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def article_data(stored):
+    """Return an article's stored fields as plain data (for the API and the page)."""
+    return {
+        "id": stored.get("id", ""),
+        "title": stored.get("title", "") or "",
+        "date": stored.get("date_iso") or (stored["date"].isoformat() if stored.get("date") else ""),
+        "source": ", ".join(split_values(stored.get("source"))),
+        "url": stored.get("url", "") or "",
+        "section": stored.get("section", "") or "",
+        "dateline": stored.get("dateline", "") or "",
+        "body": stored.get("body", "") or "",
+        **{name: split_values(stored.get(name)) for name in ("person", "country", "org", "topic", "subtopic")},
+        "sources": split_values(stored.get("source")),
+        "mentions": _json_list(stored.get("mentions")),
+        "topics": _json_list(stored.get("topics_json")),
+    }
+
+
+def marked_text(text, mentions, field_name):
+    """Split text into paragraphs of parts: plain strings and entity links, from stored mentions."""
+    spans = sorted((m for m in mentions if isinstance(m, list) and len(m) >= 5 and m[0] == field_name
+                    and isinstance(m[1], int) and isinstance(m[2], int) and m[3] in FACET_FIELDS),
+                   key=lambda m: (m[1], -m[2]))
+    paragraphs, parts, pos = [], [], 0
+
+    def plain(chunk):
+        nonlocal parts
+        pieces = chunk.split("\n\n")
+        for i, piece in enumerate(pieces):
+            if i:
+                paragraphs.append(parts)
+                parts = []
+            if piece:
+                parts.append({"text": piece, "facet": None})
+
+    for _field, start, end, facet, value in (m[:5] for m in spans):
+        if start < pos or end > len(text) or start >= end:
+            continue  # overlapping or out of range: keep the first
+        plain(text[pos:start])
+        parts.append({"text": text[start:end], "facet": facet, "value": value,
+                      "url": urls.url(SEARCH, [(facet, value)]),
+                      "title": f"{NAMES.get(facet, facet)}: {value}"})
+        pos = end
+    plain(text[pos:])
+    paragraphs.append(parts)
+    return [p for p in paragraphs if p]
+
+
+def article_page(data, similar):
+    topics = []
+    for t in data["topics"]:
+        if not isinstance(t, dict) or "label" not in t:
+            continue
+        label = str(t["label"])
+        topics.append({
+            "label": label, "score": _score(t.get("score")), "url": urls.url(SEARCH, [("topic", label)]),
+            "evidence": [str(e) for e in t.get("evidence", []) if e][:12],
+            "children": [{"label": str(c[0]), "score": _score(c[1] if len(c) > 1 else None),
+                          "url": urls.url(SEARCH, [("subtopic", f"{label}{SUBTOPIC_JOIN}{c[0]}")])}
+                         for c in t.get("children", []) if isinstance(c, (list, tuple)) and c],
+        })
+    facet_lists = [{"name": name, "title": title,
+                    "entries": [{"label": v, "url": urls.url(SEARCH, [(name, v)])} for v in data[key]]}
+                   for name, title, key in FACET_LISTS if data.get(key)]
+    title_paras = marked_text(data["title"], data["mentions"], "title")
+    return {
+        "id": data["id"],
+        "title": data["title"],
+        "title_parts": title_paras[0] if title_paras else [],
+        "date": data["date"][:10],
+        "source": data["source"],
+        "source_url": urls.url(SEARCH, [("source", data["source"])]) if data["source"] else "",
+        "url": data["url"],
+        "section": data["section"],
+        "dateline": data["dateline"],
+        "paragraphs": marked_text(data["body"], data["mentions"], "body"),
+        "topics": topics,
+        "facet_lists": facet_lists,
+        "similar": similar,
+        "api_url": url_for("api.article", article_id=data["id"]),
+    }
+
+
+def _score(value):
+    try:
+        return f"{float(value):.2f}"
+    except (TypeError, ValueError):
+        return ""
