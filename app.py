@@ -46,8 +46,8 @@ def cli():
 @index_dir_option
 @click.option("--rebuild", is_flag=True, help="Build a new index beside the live one, swap it in when complete.")
 @click.option("--prune", is_flag=True, help="Remove articles that are no longer in the given sources.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes running NER.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(0, 64),
+              help="Processes running NER while this one writes the index (0: all in this process).")
 @click.option("--aliases", "aliases_file", type=click.Path(exists=True, dir_okay=False),
               help="Aliases file: merge or hide facet values (see docs/ALIASES.md).")
 @click.option("--topics", "topics_file", type=click.Path(exists=True, dir_okay=False),

@@ -106,9 +106,13 @@ def _work(articles):
 
 
 def analyze_stream(analyzer, articles, workers=1, chunk=64):
-    """Yield (article, Analysis) for each article, in order, using `workers` processes."""
+    """Yield (article, Analysis) for each article, in order.
+
+    workers=0 runs NER here; workers=N runs it in N processes while the caller goes on writing
+    the index, which on a two-core machine keeps one core on NER and the other on Whoosh.
+    """
     articles = iter(articles)
-    if workers <= 1:
+    if workers <= 0:
         while batch := list(islice(articles, chunk)):
             yield from zip(batch, analyzer.analyze_batch(batch))
         return

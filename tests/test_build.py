@@ -37,7 +37,7 @@ def write_jsonl(path, records):
 
 
 def test_seed_article_facets(tmp_path, analyzer):
-    report = build_index([SEED], tmp_path / "ix", analyzer=analyzer)
+    report = build_index([SEED], tmp_path / "ix", analyzer=analyzer, workers=0)
     assert (report.added, report.skipped, report.published) == (1, 0, True)
     (doc,) = stored(tmp_path / "ix").values()
     assert doc["title"] == "Russia draws 'red line' on Kosovo, US missile defence: Lavrov"
@@ -60,24 +60,24 @@ def test_incremental_runs_skip_replace_and_prune(tmp_path, analyzer):
     arts = [{"id": f"a{i}", "title": f"Story {i}", "body": f"Angela Merkel visited Paris on day {i}."}
             for i in range(4)]
     write_jsonl(src / "a.jsonl", arts)
-    first = build_index([src], ix, analyzer=analyzer)
+    first = build_index([src], ix, analyzer=analyzer, workers=0)
     assert (first.added, first.unchanged) == (4, 0)
     generation = store.current_generation(ix)
 
-    again = build_index([src], ix, analyzer=analyzer)
+    again = build_index([src], ix, analyzer=analyzer, workers=0)
     assert (again.added, again.updated, again.unchanged, again.published) == (0, 0, 4, False)
     assert store.current_generation(ix) == generation  # updated in place, no swap
 
     arts[1]["body"] = "Emmanuel Macron spoke in Berlin."
     write_jsonl(src / "a.jsonl", arts[:3])
-    changed = build_index([src], ix, analyzer=analyzer)
+    changed = build_index([src], ix, analyzer=analyzer, workers=0)
     assert (changed.updated, changed.unchanged, changed.removed) == (1, 2, 0)
     docs = stored(ix)
     assert set(docs) == {"a0", "a1", "a2", "a3"}  # no --prune: a3 stays
     assert "Emmanuel Macron" in split_values(docs["a1"]["person"])
     assert "France" not in split_values(docs["a1"]["country"])
 
-    pruned = build_index([src], ix, prune=True, analyzer=analyzer)
+    pruned = build_index([src], ix, prune=True, analyzer=analyzer, workers=0)
     assert (pruned.removed, set(stored(ix))) == (1, {"a0", "a1", "a2"})
 
 
@@ -86,7 +86,7 @@ def test_duplicate_ids_last_one_wins(tmp_path, analyzer):
     src.mkdir()
     write_jsonl(src / "a.jsonl", [{"id": "x", "title": "Old", "body": "old text"},
                                   {"id": "x", "title": "New", "body": "new text"}])
-    report = build_index([src], tmp_path / "ix", analyzer=analyzer)
+    report = build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0)
     assert report.duplicates == 1
     assert [d["title"] for d in stored(tmp_path / "ix").values()] == ["New"]
 
@@ -95,9 +95,9 @@ def test_same_content_under_new_id_reuses_extraction(tmp_path, analyzer):
     src = tmp_path / "src"
     src.mkdir()
     write_jsonl(src / "a.jsonl", [{"id": "1", "title": "T", "body": "Boris Johnson met Justin Trudeau."}])
-    build_index([src], tmp_path / "ix", analyzer=analyzer)
+    build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0)
     write_jsonl(src / "b.jsonl", [{"id": "2", "title": "T", "body": "Boris Johnson met Justin Trudeau."}])
-    report = build_index([src], tmp_path / "ix", analyzer=analyzer)
+    report = build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0)
     assert (report.added, report.reused) == (1, 1)
     docs = stored(tmp_path / "ix")
     assert docs["1"]["person"] == docs["2"]["person"] != ""
@@ -110,7 +110,7 @@ def test_broken_folder_reports_each_problem_and_indexes_the_rest(tmp_path, analy
     src.mkdir()
     good = write_broken_folder(src)
     seen = []
-    report = build_index([src], tmp_path / "ix", analyzer=analyzer, on_problem=seen.append)
+    report = build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0, on_problem=seen.append)
     assert set(stored(tmp_path / "ix")) == good
     assert report.skipped == 8 and report.duplicates == 1 and len(seen) == len(report.problems) == 10
 
@@ -152,13 +152,13 @@ def test_killed_rebuild_keeps_old_index_and_next_run_completes(tmp_path):
     shutil.rmtree(tmp_path)
 
 
-def test_two_workers_index_the_same_as_one(tmp_path, analyzer):
+def test_worker_processes_index_the_same_as_in_process(tmp_path, analyzer):
     src = tmp_path / "src"
     src.mkdir()
     write_jsonl(src / "a.jsonl", [{"id": str(i), "title": f"Talks {i}", "body": text} for i, text in enumerate([
         "Justin Trudeau met Narendra Modi in Ottawa.", "Floods hit Jakarta after heavy rain.",
         "The European Union fined Google in Brussels.", "Jacinda Ardern spoke in Wellington."] * 3)])
-    build_index([src], tmp_path / "one", workers=1, analyzer=analyzer, commit_every=5)
+    build_index([src], tmp_path / "one", workers=0, analyzer=analyzer, commit_every=5)
     build_index([src], tmp_path / "two", workers=2, analyzer=analyzer, commit_every=5)
     keys = ("person", "country", "org", "topic", "mentions", "chash")
     one, two = stored(tmp_path / "one"), stored(tmp_path / "two")
