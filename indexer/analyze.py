@@ -63,11 +63,15 @@ class Analyzer:
         return Extractor(self.aliases)
 
     def _fingerprint(self):
-        h = hashlib.sha1(EXTRACTOR_VERSION.encode())
+        """Digest of everything that decides what extraction produces, besides the text."""
+        from . import countries, entities
+
+        h = hashlib.sha1(f"{EXTRACTOR_VERSION}/{entities.EXTRACTOR_VERSION}".encode())
         h.update((self.settings.model or "").encode())
-        if self.settings.aliases_file:
-            with open(self.settings.aliases_file, "rb") as fh:
-                h.update(fh.read())
+        for path in (countries.DATA, self.settings.aliases_file):
+            if path:
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
         h.update(self.topics.fingerprint().encode())
         return h.hexdigest()[:12]
 
