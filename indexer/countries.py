@@ -65,6 +65,18 @@ class Gazetteer:
         """Country name first, then place."""
         return self.name(text) or self.place(text)
 
+    def keys(self):
+        """Every lookup key of names and places (folded), for scanning text word by word."""
+        return list(self._names) + list(self._places)
+
+    def has_place(self, text):
+        """Whether the text is a known place, even one no country resolves (unlike place())."""
+        return fold(text) in self._places
+
+    def has_dateline_city(self, text):
+        """Whether the text is a city the dateline table knows."""
+        return fold(text) in self._dateline
+
     def dateline(self, dateline):
         """Return the country a dateline ("SALVADOR, Feb 26", "PORTLAND, Ore., Feb 26") places the story in."""
         if not dateline:

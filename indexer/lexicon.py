@@ -1,0 +1,102 @@
+"""Word lists of the person / country / org rules (indexer.entities); lower case where they are matched
+against lower-cased words."""
+
+# Leading words that are a title or role, not part of the name ("Foreign Minister Sergei Lavrov").
+TITLE_WORDS = set("""
+mr mrs ms miss mx dr prof professor sir dame lord lady president vice prime minister ministers premier
+chancellor secretary senator sen rep representative congressman congresswoman congressmember gov governor
+lt col gen general maj major capt captain sgt sergeant adm admiral cmdr commander officer detective
+inspector constable chief superintendent deputy assistant associate judge justice magistrate attorney
+lawyer counsel ambassador envoy consul mayor councillor councilman councilwoman alderman speaker leader
+chairman chairwoman chair chairperson ceo cfo coo founder director executive manager spokesman
+spokeswoman spokesperson king queen prince princess emperor empress sheikh sheik emir crown ayatollah
+imam mufti sayyid seyed rabbi reverend rev father fr bishop archbishop cardinal pastor brother sister
+saint st coach player striker goalkeeper defender actor actress singer rapper author writer journalist
+reporter editor anchor host historian economist scientist researcher analyst doctor nurse mp mep mla
+foreign defence defense interior finance health education justice trade economy agriculture energy
+transport environment home state treasury labour labor culture emergencies information industry
+commerce communications petroleum oil planning development affairs international national chief
+former late then acting interim incumbent outgoing new candidate nominee presidential democratic
+republican hon honourable honorable excellency his her majesty highness comrade citizen dj mc
+mme mlle cde sheriff deputy trooper marshal pilot astronaut cosmonaut dean provost rector principal
+guitarist drummer bassist pianist comedian broadcaster presenter photographer artist chef poet
+novelist filmmaker producer musician footballer cricketer boxer wrestler grandmaster gm
+""".split())
+# Caption words that web text glues to a name ("Kamala Harris Image").
+CAPTION_WORDS = ("Image", "Photo", "Video", "Credit")
+# Name suffixes the model often leaves out ("Cyrus R. Vance Jr.", "Elizabeth II").
+NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
+# Strings the model labels PERSON that are not people.
+NOT_PERSON = set("""
+i me you he she we they him her us them it his hers its their theirs god allah lord jesus christ
+covid covid-19 coronavirus twitter facebook instagram youtube google brexit
+wikinews wikipedia reuters afp ap politico bloomberg xinhua tass
+""".split())
+# A name whose last word is one of these is a place, building or thing ("Trafalgar Square").
+THING_LAST = set("""
+square bay sea parish county falls avenue street st lane boulevard road drive way island islands mall
+hospital center centre facility telescope range precinct tribe tribes day express railway railways
+olympiad studio studios linux bulletin platform partners award awards prize foundation institute
+university college school airport station bridge park church cathedral mosque temple palace stadium
+arena hall tower museum gallery library theatre theater hotel building group inc ltd corp company party
+times post news magazine journal review show festival war act law river lake mountain valley
+""".split())
+# ... and whose first word is one of these ("Storm Lorenzo", "County Mayo").
+THING_FIRST = set("county storm typhoon hurricane cyclone mount lake fort port team operation project "
+                  "planet asteroid comet camp cape gulf the".split())
+# "his wife Mary": a given name alone after these is not a facet value.
+FAMILY_WORDS = set("""
+wife husband son daughter brother sister mother father mom mum dad uncle aunt nephew niece cousin
+grandson granddaughter grandmother grandfather boyfriend girlfriend fiance fiancee partner widow
+widower stepson stepdaughter baby child
+""".split())
+# Country names that are also given names or surnames ("Jordan", "Chad").
+NAME_LIKE_COUNTRIES = set("jordan chad georgia israel india kenya sudan niger guinea france china "
+                          "america dominica oman cuba peru".split())
+# Country names too often common words or names to take when the model did not label them.
+AMBIGUOUS_COUNTRY_WORDS = set("turkey chad jordan georgia niger guinea jersey dominica china chile "
+                              "israel soviet soviets america emirates".split())
+# After a demonym, these mean a language, cuisine, currency or product, not the country.
+DEMONYM_NEXT_STOP = set("""
+language languages speaker speakers speaking translation translations version subtitles dub dubbed
+word words name names dialect accent alphabet script grammar literature proficiency lessons
+food cuisine dish dishes restaurant restaurants pub cooking recipe cheese toast fries wine
+flu cartoon style-ish
+dollar dollars pound pounds yuan yen rupee rupees peso pesos franc francs lira lari ruble rubles rouble
+roubles won dinar dinars rial riyal krona krone euro mark marks
+""".split())
+# Languages that are no demonym of a country.
+LANGUAGES = set("English Arabic Latin Hindi Mandarin Cantonese Esperanto Swahili Urdu Tagalog Hebrew "
+                "Persian Farsi Catalan Basque Yiddish Sanskrit Bengali Punjabi Tamil Kurdish Berber".split())
+# Before a demonym: "in Russian", "speak French", "ethnic Albanian".
+DEMONYM_PREV_STOP = set("in into speak speaks spoke speaking spoken from ethnic ethnically "
+                        "fluent learn learning teach teaching translated".split())
+# A country name right before these is a sea or gulf ("South China Sea"), or after "Gulf of".
+WATER_WORDS = set("sea ocean gulf bay strait straits channel lake river".split())
+# Words that mark a national public body ("U.S. Congress", "Chinese Academy of Sciences").
+PUBLIC_BODY_WORDS = set("""
+congress senate house department ministry army navy air force forces military marines government
+parliament court supreme academy institute agency bureau commission committee council survey
+embassy consulate administration cabinet treasury police guard coast patrol office service
+""".split())
+# Words that mark a company, university or media name ("Air India Express", "University College London").
+COMPANY_WORDS = set("""
+university college school inc corp corporation co ltd limited plc llc group holdings airlines airways
+express times news post press herald tribune journal broadcasting radio tv television network channel
+hospital motors bank telecom petroleum energy foundation club fc united airport railways rail
+""".split())
+# Where the US state is meant unless these appear.
+GEORGIA_CUES = ("Tbilisi", "Georgian", "Abkhazia", "South Ossetia", "Caucasus", "Saakashvili")
+# Well-known short forms joined to one value.
+ORG_SHORT_FORMS = {
+    "UN": "United Nations", "U.N.": "United Nations", "EU": "European Union", "E.U.": "European Union",
+    "Nato": "NATO", "North Atlantic Treaty Organization": "NATO", "North Atlantic Treaty Organisation": "NATO",
+    "WHO": "World Health Organization", "World Health Organisation": "World Health Organization",
+    "IMF": "International Monetary Fund", "Organization of Petroleum Exporting Countries": "OPEC",
+    "Organisation of Petroleum Exporting Countries": "OPEC", "UN Security Council": "United Nations Security Council",
+    "U.N. Security Council": "United Nations Security Council", "Security Council": "United Nations Security Council",
+    "EC": "European Community", "EEC": "European Economic Community",
+    "GATT": "General Agreement on Tariffs and Trade", "Fed": "Federal Reserve",
+}
+# Stripped from both ends of an entity's text (and of a person name left after its title).
+EDGE_PUNCT = " \t\n\"'“”‘’`«»()[]{}<>,;:!?*|/\\-–—_"

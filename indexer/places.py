@@ -1,0 +1,211 @@
+"""Country values from an article's entity spans and text: places, demonyms, public bodies, scans.
+
+The gazetteer (indexer.countries) answers what a name means; this module decides when a name in the
+text counts: not a language or currency after a demonym, not inside a company name, not a sea. A span
+is an indexer.entities._Span; `doc` is the spaCy Doc of `title + "\\n\\n" + body`.
+"""
+from indexer.countries import fold
+from indexer.lexicon import (AMBIGUOUS_COUNTRY_WORDS, COMPANY_WORDS, DEMONYM_NEXT_STOP, DEMONYM_PREV_STOP,
+                             GEORGIA_CUES, LANGUAGES, NAME_LIKE_COUNTRIES, PUBLIC_BODY_WORDS, WATER_WORDS)
+
+# Labels whose entities are handled by their label; inside names of things a country doesn't count.
+_SCAN_SKIP_LABELS = {"GPE", "LOC", "NORP", "ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE", "FAC"}
+
+
+class CountryHits:
+    """One article's country hits [(start, end, country)]; "Georgia" becomes the US state where the
+    article reads American (decided once, at the first Georgia)."""
+
+    def __init__(self, doc, hits):
+        self.doc, self.hits = doc, hits
+        self._georgia = None
+
+    def add(self, start, end, hit):
+        """Count a gazetteer hit at doc chars start..end."""
+        country = hit.country
+        if country == "Georgia" and self._georgia_is_us_state():
+            country = "United States"
+        self.hits.append((start, end, country))
+
+    def _georgia_is_us_state(self):
+        if self._georgia is None:
+            text = self.doc.text
+            cue = any(c in text for c in GEORGIA_CUES)
+            us = any(v == "United States" for _, _, v in self.hits) or any(
+                w in text for w in ("U.S.", "US ", "Atlanta", "United States", "American"))
+            self._georgia = us and not cue
+        return self._georgia
+
+
+def scan_index(gaz):
+    """First folded word of every country name/abbreviation/demonym/place -> longest name in words."""
+    first = {}
+    for key in gaz.keys():
+        words = key.split()
+        first[words[0]] = max(first.get(words[0], 0), len(words))
+    return first
+
+
+def add_span_countries(spans, persons, doc, gaz, countries):
+    """Count the countries of GPE/LOC/FAC, NORP, ORG and non-person PERSON spans."""
+    for i, s in enumerate(spans):
+        if i in persons:
+            continue
+        if s.label in ("GPE", "LOC", "FAC"):
+            hit = place_hit(s, doc, gaz)
+            if hit and (s.label != "FAC" or hit.kind == "place"):
+                countries.add(s.start, s.end, hit)
+        elif s.label == "NORP":
+            hit = gaz.name(s.text)
+            if hit and is_demonym_ok(doc, gaz, s.tok_start, s.tok_end):
+                countries.add(s.start, s.end, hit)
+        elif s.label == "ORG":
+            hit = org_country(s, gaz)
+            if hit:
+                countries.add(s.start, s.end, hit)
+        elif s.label == "PERSON" and persons.get(i) is None:
+            hit = gaz.name(s.text)
+            if hit and hit.kind != "demonym" and fold(s.text) not in NAME_LIKE_COUNTRIES:
+                countries.add(s.start, s.end, hit)
+
+
+def place_hit(s, doc, gaz):
+    """The gazetteer hit of a GPE/LOC/FAC span, or of the last known part of "Portland, Oregon"."""
+    hit = gaz.lookup(s.text)
+    if hit:
+        if hit.kind == "demonym" and not is_demonym_ok(doc, gaz, s.tok_start, s.tok_end):
+            return None
+        return hit
+    # "Portland, Oregon", "Kosovo, Serbia": the last part that is known.
+    if "," in s.text:
+        for part in reversed(s.text.split(",")):
+            hit = gaz.lookup(part.strip())
+            if hit:
+                return hit
+    return None
+
+
+def is_demonym_ok(doc, gaz, tok_start, tok_end):
+    """A demonym counts unless it names a language, cuisine, ethnicity, currency or sea."""
+    nxt = doc[tok_end].lower_ if tok_end < len(doc) else ""
+    prev = doc[tok_start - 1].lower_ if tok_start > 0 else ""
+    if prev == "-" and tok_start > 1:   # "ethnic-Albanian"
+        prev = doc[tok_start - 2].lower_
+    if nxt in DEMONYM_NEXT_STOP or prev in DEMONYM_PREV_STOP:
+        return False
+    if prev in ("and", "or", ",") and tok_start >= 2:
+        # "from Spanish into English and German": a list of languages
+        before = doc[tok_start - 2]
+        if before.text in LANGUAGES or (before.text[:1].isupper() and gaz.name(before.text)
+                                       and not is_demonym_ok(doc, gaz, tok_start - 2, tok_start - 1)):
+            return False
+    if nxt == "-" and tok_end + 1 < len(doc) and doc[tok_end + 1].lower_ in ("language", "speaking"):
+        return False
+    return True
+
+
+def org_country(s, gaz):
+    """An ORG that is a country ("U.S." mislabelled), a metonym, or a national public body."""
+    hit = gaz.name(s.text)
+    if hit and hit.kind != "demonym":
+        return hit
+    hit = gaz.place(s.text)
+    if hit and s.text[:1].isupper():
+        # metonyms ("Kremlin", "White House") and capitals ("Moscow" as a government) count
+        return hit
+    words = s.text.split()
+    if len(words) < 2 or any(w.strip(".,").lower() in COMPANY_WORDS for w in words):
+        return None
+    if not any(w.strip(".,").lower() in PUBLIC_BODY_WORDS for w in words):
+        return None
+    for n in (3, 2, 1):
+        hit = gaz.name(" ".join(words[:n]))
+        if hit:
+            return hit
+    return None
+
+
+def scan_countries(doc, gaz, first, covered, from_char, countries):
+    """Count country names, codes and demonyms the model did not label GPE/NORP (or labelled oddly).
+
+    `first` is scan_index(gaz); `covered` the entity label of each token (None outside entities);
+    tokens before doc char `from_char` are not read.
+    """
+    start_tok = 0
+    while start_tok < len(doc) and doc[start_tok].idx < from_char:
+        start_tok += 1
+    i, n_tok = start_tok, len(doc)
+    while i < n_tok:
+        t = doc[i]
+        if not t.text[:1].isupper() or t.lower_ not in first:
+            i += 1
+            continue
+        matched = False
+        for n in range(min(first[t.lower_], n_tok - i), 0, -1):
+            span = doc[i:i + n]
+            hit = gaz.name(span.text)
+            if hit is None:
+                if gaz.has_place(span.text):
+                    i += n   # a place name ("New Jersey") hides the country name inside it
+                    matched = True
+                    break
+                continue
+            labels = {covered[j] for j in range(i, i + n)}
+            if is_scan_ok(span, hit, labels, doc, gaz):
+                countries.add(span.start_char, span.end_char, hit)
+            i += n
+            matched = True
+            break
+        if not matched:
+            i += 1
+
+
+def is_scan_ok(span, hit, labels, doc, gaz):
+    """Whether a country name the scan found counts: no labelled entity, no common word, sea or currency."""
+    # Entities the model labelled are handled by their label; inside names of things they don't count.
+    if labels & _SCAN_SKIP_LABELS:
+        return False
+    text = span.text
+    if hit.kind == "abbr" and text != text.upper():
+        return False
+    if not text[:1].isupper() or fold(text) in AMBIGUOUS_COUNTRY_WORDS:
+        return False
+    if text.isupper() and hit.kind != "abbr" and len(text) > 3:
+        return False   # "CHINA" in running text is a heading or a name; leave it
+    if hit.kind == "demonym" and not is_demonym_ok(doc, gaz, span.start, span.end):
+        return False
+    nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+    if nxt in WATER_WORDS or nxt in ("dollar", "dollars", "$"):
+        return False
+    if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in WATER_WORDS:
+        return False
+    return True
+
+
+def scan_caps_title(doc, gaz, title_len, body_off, person_hits):
+    """ALL-CAPS wire titles: country names and the surnames of the body's people.
+
+    Return (country hits, person hits) found in the title; `person_hits` are the article's so far.
+    """
+    surnames = {}
+    for start, end, value in person_hits:
+        if start >= body_off:
+            surnames.setdefault(value.split()[-1].upper(), value)
+    countries, persons = [], []
+    i = 0
+    while i < len(doc) and doc[i].idx < title_len:
+        t = doc[i]
+        for n in (3, 2, 1):
+            span = doc[i:i + n]
+            if span.end_char > title_len:
+                continue
+            hit = gaz.name(span.text)
+            if hit and hit.kind != "demonym" and fold(span.text) not in AMBIGUOUS_COUNTRY_WORDS:
+                countries.append((span.start_char, span.end_char, hit.country))
+                i += n - 1
+                break
+        else:
+            if t.text in surnames:
+                persons.append((t.idx, t.idx + len(t.text), surnames[t.text]))
+        i += 1
+    return countries, persons
