@@ -109,27 +109,32 @@ def _work(articles):
     return [asdict(a) for a in _worker.analyze_batch(articles)]
 
 
-def analyze_stream(analyzer, articles, workers=1, chunk=64):
-    """Yield (article, Analysis) for each article, in order.
+def analyze_stream(analyzer, items, workers=1, chunk=64):
+    """Yield (article, Analysis) for each (article, known Analysis or None) item, in order.
 
-    workers=0 runs NER here; workers=N runs it in N processes while the caller goes on writing
-    the index, which on a two-core machine keeps one core on NER and the other on Whoosh.
+    Items with a known Analysis pass straight through; the others go to NER. workers=0 runs
+    NER here; workers=N runs it in N processes while the caller goes on writing the index,
+    which on a two-core machine keeps one core on NER and the other on Whoosh.
     """
-    articles = iter(articles)
+    items = iter(items)
     if workers <= 0:
-        while batch := list(islice(articles, chunk)):
-            yield from zip(batch, analyzer.analyze_batch(batch))
+        while batch := list(islice(items, chunk)):
+            fresh = iter(analyzer.analyze_batch([a for a, known in batch if known is None]))
+            for article, known in batch:
+                yield article, known if known is not None else next(fresh)
         return
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                              initargs=(analyzer.settings,)) as pool:
         pending = deque()
         while True:
-            # Keep a bounded number of chunks in flight: memory stays flat on huge inputs.
-            while len(pending) < workers * 3 and (batch := list(islice(articles, chunk))):
-                pending.append((batch, pool.submit(_work, batch)))
+            # A bounded number of chunks in flight: memory stays flat on huge inputs.
+            while len(pending) < workers * 3 and (batch := list(islice(items, chunk))):
+                todo = [a for a, known in batch if known is None]
+                pending.append((batch, pool.submit(_work, todo) if todo else None))
             if not pending:
                 return
             batch, future = pending.popleft()
-            for article, result in zip(batch, future.result()):
-                yield article, Analysis(**result)
+            fresh = iter(future.result() if future else ())
+            for article, known in batch:
+                yield article, known if known is not None else Analysis(**next(fresh))

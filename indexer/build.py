@@ -120,27 +120,26 @@ def _analyses(caches, analyzer, articles, workers, report):
     extraction would produce again.
     """
     searchers = [ix.searcher() for ix in caches]
-    reuse = []
-    try:
-        def needs_nlp():
-            for article in articles:
-                for searcher in searchers:
-                    docnum = searcher.document_number(chash=article.chash)
-                    if docnum is not None:
-                        report.reused += 1
-                        reuse.append((article, _stored_analysis(searcher.stored_fields(docnum))))
-                        break
-                else:
-                    yield article
 
-        for pair in analyze_stream(analyzer, needs_nlp(), workers):
-            while reuse:
-                yield reuse.pop(0)
-            yield pair
-        yield from reuse
+    def with_known():
+        for article in articles:
+            yield article, _known_analysis(searchers, article.chash, report)
+
+    try:
+        yield from analyze_stream(analyzer, with_known(), workers)
     finally:
         for searcher in searchers:
             searcher.close()
+
+
+def _known_analysis(searchers, chash, report):
+    """Return the stored Analysis of a document with this content hash, or None."""
+    for searcher in searchers:
+        docnum = searcher.document_number(chash=chash)
+        if docnum is not None:
+            report.reused += 1
+            return _stored_analysis(searcher.stored_fields(docnum))
+    return None
 
 
 def _stored_analysis(fields):
