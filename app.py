@@ -3,6 +3,7 @@
 Each command opens the store, calls one library function, and turns library errors into one
 clear line on stderr and a non-zero exit code.
 """
+import os
 import signal
 import sys
 import time
@@ -21,10 +22,10 @@ def library_errors():
     from indexer.aliases import AliasesError
     from indexer.build import BuildError
     from indexer.nlp import ModelMissing
-    from indexer.store import IndexMissing
+    from indexer.store import IndexBusy, IndexMissing
     from indexer.topics import TopicsError
 
-    return (AliasesError, BuildError, ModelMissing, IndexMissing, TopicsError)
+    return (AliasesError, BuildError, ModelMissing, IndexBusy, IndexMissing, TopicsError)
 
 
 def run(fn):
@@ -83,8 +84,13 @@ def index(paths, index_dir, rebuild, prune, workers, aliases_file, topics_file, 
         sys.exit(130)
     progress.done()
     click.echo(report.summary())
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     if report.read == 0:
         click.echo("error: no articles could be read from the given paths", err=True)
+        sys.exit(1)
+    if report.source_errors:
+        click.echo(f"error: {len(report.source_errors)} source(s) could not be read in full (see above)", err=True)
         sys.exit(1)
 
 
@@ -150,8 +156,13 @@ def export(query, index_dir, fmt, person, country, topic, org, source, output):
         with ix.searcher() as searcher:
             records = iter_records(searcher, request)
             (write_csv if fmt == "csv" else write_jsonl)(records, output)
+            output.flush()
 
-    run(go)
+    try:
+        run(go)
+    except BrokenPipeError:
+        # `export | head`: the reader has what it wanted; stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @cli.command()
@@ -187,7 +198,11 @@ def serve(index_dir, host, port, threads):
     run(lambda: live_path(index_dir))
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
     click.echo(f"Facetwire explorer on http://{host}:{port}/  (index: {index_dir}; Ctrl-C to stop)")
-    serve_app(app, host=host, port=port, threads=threads)
+    try:
+        serve_app(app, host=host, port=port, threads=threads)
+    except OSError as err:
+        click.echo(f"error: cannot serve on {host}:{port}: {err.strerror or err}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ more than the extraction itself.
 """
 import hashlib
 import multiprocessing
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -16,6 +17,8 @@ from .articles import analysis_text
 # Bump when extraction changes in a way that should re-extract unchanged articles.
 EXTRACTOR_VERSION = "1"
 BATCH = 32
+# spaCy's default Language.max_length; NER reads the beginning of longer texts.
+MAX_TEXT = 1_000_000
 
 
 @dataclass
@@ -77,7 +80,7 @@ class Analyzer:
 
     def analyze_batch(self, articles):
         """Return one Analysis per article, in order."""
-        texts = ((analysis_text(a), a) for a in articles)
+        texts = ((analysis_text(a)[:MAX_TEXT], a) for a in articles)
         return [self.from_doc(doc, a) for doc, a in self.nlp.pipe(texts, as_tuples=True, batch_size=BATCH)]
 
     def from_doc(self, doc, article):
@@ -102,6 +105,8 @@ _worker = None
 
 def _init_worker(settings):
     global _worker
+    # Ctrl-C reaches the whole process group: the parent alone decides how to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = Analyzer(settings)
 
 
@@ -124,17 +129,29 @@ def analyze_stream(analyzer, items, workers=1, chunk=64):
                 yield article, known if known is not None else next(fresh)
         return
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(analyzer.settings,)) as pool:
-        pending = deque()
-        while True:
-            # A bounded number of chunks in flight: memory stays flat on huge inputs.
-            while len(pending) < workers * 3 and (batch := list(islice(items, chunk))):
-                todo = [a for a, known in batch if known is None]
-                pending.append((batch, pool.submit(_work, todo) if todo else None))
-            if not pending:
-                return
-            batch, future = pending.popleft()
-            fresh = iter(future.result() if future else ())
-            for article, known in batch:
-                yield article, known if known is not None else Analysis(**next(fresh))
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(analyzer.settings,))
+    try:
+        yield from _pooled(pool, items, workers, chunk)
+    except BaseException:
+        # Interrupted (or the consumer failed): don't wait for the chunks in flight.
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _pooled(pool, items, workers, chunk):
+    """The worker-process half of analyze_stream."""
+    pending = deque()
+    while True:
+        # A bounded number of chunks in flight: memory stays flat on huge inputs.
+        while len(pending) < workers * 3 and (batch := list(islice(items, chunk))):
+            todo = [a for a, known in batch if known is None]
+            pending.append((batch, pool.submit(_work, todo) if todo else None))
+        if not pending:
+            return
+        batch, future = pending.popleft()
+        fresh = iter(future.result() if future else ())
+        for article, known in batch:
+            yield article, known if known is not None else Analysis(**next(fresh))

@@ -24,10 +24,14 @@ CORE_FIELDS = {"id", "title", "body", "text", "date", "url", "source", "dateline
 BOILERPLATE = {"...", "…", "latest"}
 MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
+MONTHS |= {m[:3]: i for m, i in MONTHS.items()} | {"sept": 9}
+MAX_ID = 512
+# Ids become URLs and must stay openable: no control characters, no ".." segment, no leading "/".
+BAD_ID = re.compile(r"[\x00-\x1f\x7f]|(^|/)\.\.(/|$)|^/")
 # "Other News Materials 3 September 2007 13:05 (UTC +04:00)"
 DATE_LINE = re.compile(
     r"^(?P<section>.*?)\s*(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>\d{4})\s+"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*\(\s*(?:UTC|GMT)\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?)?\s*\)\s*$")
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*\(\s*(?:UTC|GMT)\s*(?P<offset>[+\-−–]\d{1,2}(?::?\d{2})?)?\s*\)\s*$")
 # "( AFP ) - Russia will ..." at the start of the body
 AGENCY = re.compile(r"^\(\s*(?P<agency>[A-Za-z][\w .&'-]{0,40}?)\s*\)\s*[-–—]+\s*")
 
@@ -43,6 +47,7 @@ class Article:
     section: str = ""
     dateline: str = ""
     origin: str = ""
+    where: str = ""  # line or record in the origin file, for messages
     meta: dict = field(default_factory=dict)
 
     def content_hash(self):
@@ -58,6 +63,9 @@ class Problem:
     where: str  # "line 12", "record 3", "" for the whole file
     reason: str
     skipped: bool = True  # False: a warning, the article was still read
+    # The source itself (not one record) could not be read in full: pruning or swapping in a
+    # rebuild would then drop articles that still exist.
+    source_error: bool = False
 
     def __str__(self):
         loc = f"{self.path}:{self.where}" if self.where else self.path
@@ -73,19 +81,29 @@ def read_sources(paths, report):
     """Yield the Articles in the given files and folders (folders recursively, sorted)."""
     for path in map(Path, paths):
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts):
                     continue  # hidden files: editor backups, .DS_Store, .git
-                yield from read_file(child, report, rel.as_posix())
+                if child.is_file():
+                    yield from read_file(child, report, rel.as_posix())
+                elif child.is_symlink() and not child.exists():
+                    report(Problem(str(child), "", "broken symbolic link", source_error=True))
         elif path.is_file():
             yield from read_file(path, report, path.name)
         else:
-            report(Problem(str(path), "", "no such file or folder"))
+            report(Problem(str(path), "", "no such file or folder", source_error=True))
 
 
 def read_file(path, report, rel):
     """Yield the Articles of one file; rel is its id stem (path relative to the folder given)."""
+    try:
+        yield from _read_by_type(path, report, rel)
+    except OSError as err:
+        report(Problem(str(path), "", f"cannot read: {err.strerror or err}", source_error=True))
+
+
+def _read_by_type(path, report, rel):
     name = path.name.lower()
     if name.endswith(TEXT_SUFFIXES):
         article = read_text_page(path, report, rel)
@@ -132,6 +150,9 @@ def read_text_page(path, report, rel):
     if rest and (m := DATE_LINE.match(rest[0])):
         article.section = m["section"].strip()
         article.date = parse_page_date(m)
+        if article.date is None:
+            report(Problem(str(path), "", f"unreadable date in {rest[0][:80]!r}, kept without a date",
+                           skipped=False))
         rest = rest[1:]
     if rest and (m := AGENCY.match(rest[0])):
         article.source = m["agency"].strip()
@@ -148,15 +169,15 @@ def parse_page_date(m):
     month = MONTHS.get(m["month"].lower())
     if not month:
         return None
-    tz = None
-    if m["offset"]:
-        sign = -1 if m["offset"].startswith("-") else 1
-        digits = m["offset"][1:].replace(":", "")
-        hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]), int(digits[-2:]))
-        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
+        tz = None
+        if m["offset"]:
+            sign = 1 if m["offset"].startswith("+") else -1
+            digits = m["offset"][1:].replace(":", "")
+            hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]), int(digits[-2:]))
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
         return datetime(int(m["year"]), month, int(m["day"]), int(m["hour"]), int(m["minute"]), tzinfo=tz)
-    except ValueError:
+    except ValueError:  # 31 February, UTC +25:00
         return None
 
 
@@ -167,39 +188,53 @@ def read_jsonl(path, report, rel):
     try:
         with opener(path, "rb") as fh:
             for lineno, raw in enumerate(fh, 1):
+                if lineno == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")  # UTF-8 byte order mark
                 if not raw.strip():
                     continue
                 where = f"line {lineno}"
-                try:
-                    record = json.loads(raw.decode("utf-8", errors="strict"))
-                except UnicodeDecodeError:
-                    report(Problem(str(path), where, "invalid UTF-8, decoded with replacement characters",
-                                   skipped=False))
-                    record = json.loads(raw.decode("utf-8", errors="replace"))
-                except json.JSONDecodeError as err:
-                    report(Problem(str(path), where, f"malformed JSON: {err.msg} at column {err.colno}"))
-                    continue
-                article = article_from_record(record, path, where, f"{rel}:{lineno}", report)
-                if article:
-                    yield article
+                record = _json_line(raw, path, where, report)
+                if record is not None:
+                    article = article_from_record(record, path, where, f"{rel}:{lineno}", report)
+                    if article:
+                        yield article
     except (OSError, EOFError, zlib.error) as err:
-        report(Problem(str(path), f"after line {lineno}", f"cannot read the rest of the file: {err}"))
+        report(Problem(str(path), f"after line {lineno}", f"cannot read the rest of the file: {err}",
+                       source_error=True))
+
+
+def _json_line(raw, path, where, report):
+    """Parse one JSON line; report and return None when it is not JSON."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        report(Problem(str(path), where, "invalid UTF-8, decoded with replacement characters", skipped=False))
+        text = raw.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        report(Problem(str(path), where, f"malformed JSON: {err.msg} at column {err.colno}"))
+        return None
 
 
 def read_csv(path, report, rel):
-    """Yield one Article per CSV row (header row names the fields)."""
+    """Yield one Article per CSV row (header row names the fields; comma, semicolon or tab)."""
     text = decode(path.read_bytes(), path, report)
     if text is None:
         return
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for n, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), 1):
-            row.pop(None, None)  # cells beyond the header
+        names = [h.strip().lower() for h in next(reader, [])]
+        for n, cells in enumerate(reader, 1):
+            row = {k: v for k, v in zip(names, cells) if k}
             article = article_from_record(row, path, f"record {n}", f"{rel}:{n}", report)
             if article:
                 yield article
     except csv.Error as err:
-        report(Problem(str(path), "", f"malformed CSV: {err}"))
+        report(Problem(str(path), f"record {reader.line_num}", f"malformed CSV: {err}", source_error=True))
 
 
 def article_from_record(record, path, where, fallback_id, report):
@@ -211,10 +246,10 @@ def article_from_record(record, path, where, fallback_id, report):
     if not isinstance(body, str) or not body.strip():
         report(Problem(str(path), where, "record has no body (or text)"))
         return None
-    rid = record.get("id")
     title = record.get("title") or body.strip().splitlines()[0][:120]
     article = Article(
-        id=str(rid) if rid not in (None, "") else fallback_id,
+        id=_record_id(record.get("id"), fallback_id, path, where, report),
+        where=where,
         title=" ".join(str(title).split()),
         body=body.strip(),
         source=str(record.get("source") or ""),
@@ -230,6 +265,21 @@ def article_from_record(record, path, where, fallback_id, report):
             report(Problem(str(path), where, f"unreadable date {str(record['date'])[:40]!r}, kept without a date",
                            skipped=False))
     return article
+
+
+def _record_id(rid, fallback_id, path, where, report):
+    """Return the record's id as a string, or the fallback (file:line) when it cannot serve."""
+    if rid is None or (isinstance(rid, str) and not rid.strip()):
+        return fallback_id
+    if isinstance(rid, bool) or not isinstance(rid, (str, int, float)):
+        reason = f"id {rid!r:.60} is not a string or number"
+    else:
+        rid = str(rid).strip()
+        if len(rid) <= MAX_ID and not BAD_ID.search(rid):
+            return rid
+        reason = f"id {rid[:60]!r} cannot be used in a URL (control characters, '..', leading '/' or too long)"
+    report(Problem(str(path), where, f"{reason}; using {fallback_id!r} instead", skipped=False))
+    return fallback_id
 
 
 def parse_iso_date(text):

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from whoosh.writing import LockError
 
 from . import store
-from .analyze import Analysis, Analyzer, Settings, analyze_stream
-from .articles import read_sources
+from .analyze import MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
+from .articles import Problem, read_sources
 from .schema import join_values
 
 COMMIT_EVERY = 500  # articles per commit: what a kill -9 can lose at most
@@ -37,6 +37,11 @@ class BuildReport:
     seconds: float = 0.0
     published: bool = False
     problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)   # what was deliberately not done, and why
+
+    @property
+    def source_errors(self):
+        return [p for p in self.problems if p.source_error]
 
     def summary(self):
         return (f"{self.read} articles read: {self.added} added, {self.updated} updated, "
@@ -47,70 +52,113 @@ class BuildReport:
 
 def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, settings=None,
                 on_problem=None, on_progress=None, analyzer=None, commit_every=COMMIT_EVERY):
-    """Index the articles in `sources` into `index_dir`; return a BuildReport."""
+    """Index the articles in `sources` into `index_dir`; return a BuildReport.
+
+    Nothing is removed and no rebuild is swapped in when a source could not be read in full:
+    a missing folder or a cut-off file must not empty the index.
+    """
     started = time.monotonic()
-    report = BuildReport()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
+    with store.run_lock(index_dir):
+        run = _Run(index_dir, rebuild, analyzer or Analyzer(settings or Settings()), on_problem)
+        run.write(run.pending(sources), workers, commit_every, on_progress)
+        run.finish(prune)
+    run.report.seconds = time.monotonic() - started
+    return run.report
 
-    def problem(p):
-        report.problems.append(p)
+
+class _Run:
+    """One indexing run: what the index held before it, and what this run read and wrote."""
+
+    def __init__(self, index_dir, rebuild, analyzer, on_problem):
+        self.index_dir, self.analyzer, self.on_problem = index_dir, analyzer, on_problem
+        self.report = BuildReport()
+        self.has_live = store.current_generation(index_dir) is not None
+        self.fresh = rebuild or not self.has_live
+        self.ix = store.open_building(index_dir)[0] if self.fresh else store.open_index(index_dir)
+        self.known = _known_hashes(self.ix)  # id -> (docnum, chash) before this run
+        self.caches = [self.ix] + ([store.open_index(index_dir)] if self.fresh and self.has_live else [])
+        self.seen = {}  # id -> (origin, where, chash) of what this run read
+
+    def problem(self, p):
+        self.report.problems.append(p)
         if p.skipped:
-            report.skipped += 1
+            self.report.skipped += 1
         else:
-            report.warnings += 1
-        if on_problem:
-            on_problem(p)
+            self.report.warnings += 1
+        if self.on_problem:
+            self.on_problem(p)
 
-    fresh = rebuild or store.current_generation(index_dir) is None
-    ix, _resumed = store.open_building(index_dir) if fresh else (store.open_index(index_dir), False)
-    analyzer = analyzer or Analyzer(settings or Settings())
-    known = _known_hashes(ix)
-    caches = [ix]
-    if fresh and store.current_generation(index_dir):
-        caches.append(store.open_index(index_dir))  # a rebuild reuses what the live index knows
-    seen = {}
-
-    def pending_articles():
-        for article in read_sources(sources, problem):
+    def pending(self, sources):
+        """Yield the articles that need writing, with their content hash set."""
+        report = self.report
+        for article in read_sources(sources, self.problem):
             report.read += 1
-            if article.id in seen:
+            article.chash = f"{self.analyzer.fingerprint}-{article.content_hash()}"
+            article.duplicate = article.id in self.seen
+            if len(article.title) + len(article.body) + 2 > MAX_TEXT:
+                self.problem(Problem(article.origin, article.where, f"text longer than {MAX_TEXT:,} "
+                                     "characters: entities and topics come from its beginning only",
+                                     skipped=False))
+            if article.duplicate:
                 report.duplicates += 1
-                problem(_duplicate(article, seen[article.id]))
-            seen[article.id] = article.origin
-            article.chash = f"{analyzer.fingerprint}-{article.content_hash()}"
-            old = known.get(article.id)
-            if old and old[1] == article.chash:
+                origin, where, chash = self.seen[article.id]
+                self.problem(Problem(article.origin, article.where, f"duplicate id {article.id!r} (also at "
+                                     f"{origin}:{where}); the later one wins", skipped=False))
+                if chash == article.chash:
+                    continue
+            self.seen[article.id] = (article.origin, article.where, article.chash)
+            old = self.known.get(article.id)
+            if not article.duplicate and old and old[1] == article.chash:
                 report.unchanged += 1
                 continue
             yield article
 
-    writer = _writer(ix, index_dir)
-    in_batch = {}
-    try:
-        for article, analysis in _analyses(caches, analyzer, pending_articles(), workers, report):
-            if article.id in known:
-                report.updated += 1
+    def write(self, articles, workers, commit_every, on_progress):
+        """Analyse and write the articles, committing every `commit_every`."""
+        writer = _writer(self.ix, self.index_dir)
+        in_batch = {}
+        try:
+            for article, analysis in _analyses(self.caches, self.analyzer, articles, workers, self.report):
+                if not article.duplicate:
+                    if article.id in self.known:
+                        self.report.updated += 1
+                    else:
+                        self.report.added += 1
+                in_batch[article.id] = (article, analysis)
+                if len(in_batch) >= commit_every:
+                    _commit(writer, in_batch)
+                    writer = _writer(self.ix, self.index_dir)
+                if on_progress:
+                    on_progress(self.report)
+            _commit(writer, in_batch)
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def finish(self, prune):
+        """Remove what is gone and publish a fresh build, unless the sources were not all read."""
+        report, failed = self.report, len(self.report.source_errors)
+        incomplete = failed or report.read == 0
+        why = (f"{failed} source(s) could not be read in full" if failed else "no article could be read")
+        if prune or self.fresh:
+            if incomplete:
+                if prune or self.has_live:
+                    report.notes.append(f"nothing removed: {why}")
             else:
-                report.added += 1
-            known[article.id] = (None, article.chash)
-            in_batch[article.id] = (article, analysis)
-            if len(in_batch) >= commit_every:
-                _commit(writer, in_batch)
-                writer = _writer(ix, index_dir)
-            if on_progress:
-                on_progress(report)
-        _commit(writer, in_batch)
-        if prune or fresh:
-            report.removed = _remove_unseen(ix, index_dir, seen)
-    except BaseException:
-        writer.cancel()
-        raise
-    if fresh:
-        store.publish_building(index_dir)
-        report.published = True
-    report.seconds = time.monotonic() - started
-    return report
+                report.removed = _remove_unseen(self.ix, self.index_dir, self.seen)
+        if not self.fresh:
+            return
+        if self.has_live and incomplete:
+            report.notes.append(f"the rebuild was not swapped in: {why}; the live index is unchanged "
+                                "and the next --rebuild continues this one")
+        elif not self.has_live and report.read == 0:
+            store.discard_building(self.index_dir)
+            report.notes.append("no index was created")
+        else:
+            store.publish_building(self.index_dir)
+            report.published = True
 
 
 def _analyses(caches, analyzer, articles, workers, report):
@@ -215,10 +263,3 @@ def _remove_unseen(ix, index_dir, seen):
             writer.delete_by_term("id", i)
         writer.commit()
     return len(gone)
-
-
-def _duplicate(article, first_origin):
-    from .articles import Problem
-
-    return Problem(article.origin, "", f"duplicate id {article.id!r} (also in {first_origin}); the later one wins",
-                   skipped=False)

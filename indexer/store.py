@@ -5,11 +5,14 @@ index_dir/
   gen-<stamp>/       a complete Whoosh index
   building/          a first build or --rebuild in progress (resumable)
 """
+import fcntl
 import os
 import secrets
 import shutil
 import time
 from pathlib import Path
+
+from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 
@@ -21,6 +24,27 @@ BUILDING = "building"
 
 class IndexMissing(RuntimeError):
     """There is no index at the given folder yet."""
+
+
+class IndexBusy(RuntimeError):
+    """Another indexing run holds the folder."""
+
+
+@contextmanager
+def run_lock(index_dir):
+    """Hold index_dir's run lock for the duration; raise IndexBusy if another run has it.
+
+    An flock dies with its process, so a killed run never leaves a stale lock behind.
+    """
+    with open(Path(index_dir) / ".lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(f"another indexing run is writing to {index_dir}; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def current_generation(index_dir):
@@ -37,9 +61,10 @@ def live_path(index_dir):
     name = current_generation(index_dir)
     path = Path(index_dir) / name if name else None
     if path is None or not whoosh_index.exists_in(str(path)):
-        raise IndexMissing(
-            f"no index in {index_dir}: build one with `python app.py index PATH --index-dir {index_dir}`"
-        )
+        hint = (" (a first build was interrupted: run the same index command again to continue)"
+                if (Path(index_dir) / BUILDING).exists() else "")
+        raise IndexMissing(f"no index in {index_dir}{hint}: build one with "
+                           f"`python app.py index PATH --index-dir {index_dir}`")
     return path
 
 

@@ -101,3 +101,57 @@ def test_broken_inputs_are_reported_and_skipped(tmp_path):
 
 def test_problem_message_names_path_place_and_reason():
     assert str(Problem("/x/a.jsonl", "line 3", "malformed JSON")) == "skipped: /x/a.jsonl:line 3: malformed JSON"
+
+
+def test_page_dates_bad_offset_unknown_day_and_abbreviated_month(tmp_path):
+    page = "Title {n}\n\nNews {line}\n\n( Reuters ) - Body {n}.\n"
+    lines = {"bad_offset": "3 September 2007 13:05 (UTC +25:00)", "feb31": "31 February 2007 13:05 (UTC +01:00)",
+             "sept": "3 Sept 2007 13:05 (UTC +01:00)", "minus": "3 Sep 2007 13:05 (UTC \u221203:00)"}
+    for n, line in lines.items():
+        (tmp_path / f"{n}.txt").write_text(page.format(n=n, line=line))
+    articles, problems = read([tmp_path])
+    by_id = {a.id: a for a in articles}
+    assert len(by_id) == 4 and all(a.source == "Reuters" and a.section == "News" for a in articles)
+    assert by_id["sept.txt"].date == datetime(2007, 9, 3, 13, 5, tzinfo=timezone(timedelta(hours=1)))
+    assert by_id["minus.txt"].date.utcoffset() == timedelta(hours=-3)
+    assert by_id["bad_offset.txt"].date is None and by_id["feb31.txt"].date is None
+    assert sorted(p.path.rsplit("/", 1)[-1] for p in problems if "unreadable date" in p.reason and not p.skipped) == [
+        "bad_offset.txt", "feb31.txt"]
+
+
+def test_jsonl_line_with_bad_utf8_and_bad_json_is_skipped(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes(b'{"id": "ok", "body": "fine"}\n{"id": "x", "body": "caf\xe9"\n')
+    articles, problems = read([tmp_path])
+    assert [a.id for a in articles] == ["ok"]
+    assert [(p.where, p.skipped) for p in problems] == [("line 2", False), ("line 2", True)]
+
+
+def test_jsonl_with_byte_order_mark_keeps_first_record(tmp_path):
+    (tmp_path / "bom.jsonl").write_bytes(b'\xef\xbb\xbf{"id": "first", "body": "text"}\n')
+    articles, problems = read([tmp_path])
+    assert ([a.id for a in articles], problems) == (["first"], [])
+
+
+def test_unusable_ids_fall_back_to_file_and_line(tmp_path):
+    ids = ["/abs/path", "a/../b", "ctrl\u0001id", True, {"x": 1}, "  ", 42, " spaced "]
+    write = "".join(json.dumps({"id": i, "body": "text"}) + "\n" for i in ids)
+    (tmp_path / "ids.jsonl").write_text(write)
+    articles, problems = read([tmp_path])
+    assert [a.id for a in articles] == ["ids.jsonl:1", "ids.jsonl:2", "ids.jsonl:3", "ids.jsonl:4",
+                                        "ids.jsonl:5", "ids.jsonl:6", "42", "spaced"]
+    assert [p.where for p in problems] == ["line 1", "line 2", "line 3", "line 4", "line 5"]
+    assert all(not p.skipped and "instead" in p.reason for p in problems)
+
+
+def test_broken_symlink_and_unreadable_source_are_source_errors(tmp_path):
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    articles, problems = read([tmp_path, tmp_path / "missing"])
+    assert articles == []
+    assert [(p.reason, p.source_error) for p in problems] == [
+        ("broken symbolic link", True), ("no such file or folder", True)]
+
+
+def test_csv_headers_any_case_and_semicolons(tmp_path):
+    (tmp_path / "a.csv").write_text(" ID ; Title ;Body\n7;Semicolons;It works\n", encoding="utf-8")
+    (article,), problems = read([tmp_path])
+    assert problems == [] and (article.id, article.title, article.body) == ("7", "Semicolons", "It works")

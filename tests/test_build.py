@@ -164,3 +164,64 @@ def test_worker_processes_index_the_same_as_in_process(tmp_path, analyzer):
     one, two = stored(tmp_path / "one"), stored(tmp_path / "two")
     assert len(one) == 12
     assert {i: [d[k] for k in keys] for i, d in one.items()} == {i: [d[k] for k in keys] for i, d in two.items()}
+
+
+@pytest.mark.parametrize("flags", [{"prune": True}, {"rebuild": True}])
+def test_missing_source_never_empties_the_index(tmp_path, analyzer, flags):
+    src, ix = tmp_path / "src", tmp_path / "ix"
+    src.mkdir()
+    write_jsonl(src / "a.jsonl", [{"id": "a", "title": "A", "body": "Text about Lima."}])
+    build_index([src], ix, analyzer=analyzer, workers=0)
+    generation = store.current_generation(ix)
+    report = build_index([tmp_path / "typo"], ix, analyzer=analyzer, workers=0, **flags)
+    assert report.removed == 0 and not report.published and report.notes
+    assert store.current_generation(ix) == generation and set(stored(ix)) == {"a"}
+
+
+def test_cut_off_file_blocks_prune_but_keeps_what_was_read(tmp_path, analyzer):
+    import gzip
+
+    src, ix = tmp_path / "src", tmp_path / "ix"
+    src.mkdir()
+    records = "".join(json.dumps({"id": f"r{i}", "body": f"Text {i} " * 50}) + "\n" for i in range(40))
+    (src / "a.jsonl.gz").write_bytes(gzip.compress(records.encode()))
+    build_index([src], ix, analyzer=analyzer, workers=0)
+    (src / "a.jsonl.gz").write_bytes(gzip.compress(records.encode())[:-200])
+    report = build_index([src], ix, analyzer=analyzer, workers=0, prune=True)
+    assert report.source_errors and report.removed == 0 and len(stored(ix)) == 40
+
+
+def test_fresh_build_with_duplicates_counts_each_id_once(tmp_path, analyzer):
+    src = tmp_path / "src"
+    src.mkdir()
+    write_jsonl(src / "a.jsonl", [{"id": "x", "body": "one"}, {"id": "y", "body": "two"},
+                                  {"id": "x", "body": "one"}, {"id": "x", "body": "three"}])
+    problems = []
+    report = build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0, on_problem=problems.append)
+    assert (report.read, report.added, report.updated, report.unchanged, report.duplicates) == (4, 2, 0, 0, 2)
+    assert [p.where for p in problems] == ["line 3", "line 4"] and "also at" in problems[0].reason
+    assert stored(tmp_path / "ix")["x"]["body"] == "three"
+
+
+def test_second_run_on_the_same_folder_is_refused(tmp_path, analyzer):
+    (tmp_path / "ix").mkdir()
+    with store.run_lock(tmp_path / "ix"):
+        with pytest.raises(store.IndexBusy, match="another indexing run"):
+            build_index([SEED], tmp_path / "ix", analyzer=analyzer, workers=0)
+
+
+def test_text_longer_than_the_model_limit_is_indexed_whole(tmp_path, analyzer, monkeypatch):
+    import indexer.analyze
+    import indexer.build
+
+    monkeypatch.setattr(indexer.analyze, "MAX_TEXT", 2000)
+    monkeypatch.setattr(indexer.build, "MAX_TEXT", 2000)
+    src = tmp_path / "src"
+    src.mkdir()
+    body = "Angela Merkel spoke in Berlin. " + "word " * 1000 + "Emmanuel Macron replied."
+    write_jsonl(src / "a.jsonl", [{"id": "long", "title": "Long", "body": body}])
+    problems = []
+    build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0, on_problem=problems.append)
+    doc = stored(tmp_path / "ix")["long"]
+    assert doc["body"] == body and "Angela Merkel" in doc["person"] and "Emmanuel Macron" not in doc["person"]
+    assert [p.skipped for p in problems] == [False] and "longer than" in problems[0].reason

@@ -76,3 +76,31 @@ def test_index_of_nothing_readable_fails(tmp_path, runner):
     result = runner.invoke(app.cli, ["index", str(tmp_path), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 1
     assert "unknown file type" in result.output and "no articles could be read" in result.output
+
+
+def test_serve_on_a_busy_port_is_one_clear_line(seed_index):
+    # In a subprocess: waitress leaves half-made sockets to the garbage collector when it fails.
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = subprocess.run([sys.executable, app.__file__, "serve", "--index-dir", str(seed_index),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "error: cannot serve on 127.0.0.1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_interrupted_first_build_says_how_to_continue(tmp_path, runner):
+    (tmp_path / "building").mkdir()
+    result = runner.invoke(app.cli, ["stats", "--index-dir", str(tmp_path)])
+    assert result.exit_code == 1 and "first build was interrupted" in result.output
+
+
+def test_missing_source_with_prune_exits_1_and_removes_nothing(seed_index, runner, tmp_path):
+    result = runner.invoke(app.cli, ["index", str(tmp_path / "typo"), "--index-dir", str(seed_index), "--prune"])
+    assert result.exit_code == 1 and "nothing removed" in result.output
+    assert "articles: 1" in runner.invoke(app.cli, ["stats", "--index-dir", str(seed_index)]).output
