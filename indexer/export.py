@@ -41,9 +41,20 @@ def write_jsonl(records, fh):
     return n
 
 
+# Spreadsheets run a cell starting with one of these as a formula (=HYPERLINK(...) in a title
+# could leak data or run commands); a leading "'" makes them show it as text. The tab and carriage
+# return are on the OWASP "CSV injection" list too. Only CSV is defused: JSONL is data, kept as is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(cell):
+    """Return cell with a "'" in front when a spreadsheet would read it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def csv_row(rec):
-    """Return the CSV cells of a record: lists joined with "; "."""
-    return [CSV_JOIN.join(rec[f]) if f in LIST_FIELDS else rec[f] for f in FIELDS]
+    """Return the CSV cells of a record: lists joined with "; ", formula-like cells defused."""
+    return [defuse(CSV_JOIN.join(rec[f]) if f in LIST_FIELDS else rec[f]) for f in FIELDS]
 
 
 def write_csv(records, fh):

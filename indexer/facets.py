@@ -6,6 +6,7 @@ their deletions do, and deleted documents never enter a mask), so columns are ca
 id. A set of documents is a numpy bool array over the searcher's global document numbers; counting
 a facet is then one `bincount` per segment instead of a Python loop over hits.
 """
+import heapq
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -135,6 +136,29 @@ def count_values(searcher, fieldname, mask):
         for i in np.flatnonzero(counts):
             out[col.values[i]] += int(counts[i])
     return out
+
+
+def live_value_counts(searcher, fieldname):
+    """Return {value: number of live documents holding it} over the whole index.
+
+    Unlike reader.doc_frequency (and the lexicon), deleted documents -- including the old
+    versions left by update_document -- are not counted, and values only they held are absent.
+    """
+    return count_values(searcher, fieldname, query_mask(searcher, wq.Every()))
+
+
+def index_top_values(searcher, fieldname, n):
+    """Return the n most frequent [(value, count)] of fieldname over the live documents.
+
+    Ties are ordered by value, ascending (plain string order).
+    """
+    counts = live_value_counts(searcher, fieldname)
+    return heapq.nsmallest(n, counts.items(), key=lambda vc: (-vc[1], vc[0]))
+
+
+def distinct_count(searcher, fieldname):
+    """Return how many distinct values of fieldname the live documents hold."""
+    return len(live_value_counts(searcher, fieldname))
 
 
 @dataclass

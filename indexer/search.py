@@ -92,9 +92,7 @@ class SearchRequest:
             req.warnings.append(f"unknown sort {sort[:40]!r}; use one of {', '.join(SORTS)}")
         req.sort = sort if sort in SORTS else ""
         req.page = _parse_int(_first(args, "page"), "page", 1, 1, MAX_PAGE, req.warnings)
-        per_page = _parse_int(_first(args, "per_page"), "per_page", DEFAULT_PER_PAGE, 1, 100,
-                              req.warnings)
-        req.per_page = min(PER_PAGE_CHOICES, key=lambda c: abs(c - per_page))
+        req.per_page = _parse_per_page(_first(args, "per_page"), req.warnings)
         return req
 
 
@@ -143,6 +141,22 @@ def _parse_int(text, name, default, low, high, warnings):
     return value
 
 
+def _parse_per_page(text, warnings):
+    """Return the page size: the choice nearest to the number asked for; warn with what is used."""
+    text = text.strip()
+    if not text:
+        return DEFAULT_PER_PAGE
+    choices = ", ".join(map(str, PER_PAGE_CHOICES))
+    if not re.fullmatch(r"[+-]?\d{1,30}", text):
+        warnings.append(f"per_page={text[:40]!r} is not a number; used {DEFAULT_PER_PAGE}")
+        return DEFAULT_PER_PAGE
+    asked = int(text)
+    used = min(PER_PAGE_CHOICES, key=lambda c: (abs(c - asked), c))
+    if used != asked:
+        warnings.append(f"per_page={text[:40]} is not one of {choices}; used {used}")
+    return used
+
+
 def _parse_date(text, name, warnings, end):
     """Parse YYYY, YYYY-MM or YYYY-MM-DD as the first (or, with end, last) day of that period."""
     text = text.strip()
@@ -173,6 +187,12 @@ class ParsedQuery:
     query: wq.Query
     error: str | None = None      # friendly message when the query could not be used as written
     fallback: bool = False        # True when `query` is the plain-words reading of `text`
+    notes: list = field(default_factory=list)   # what was read differently from how it was written
+
+    @property
+    def messages(self):
+        """Return the notes and the error, for the warnings shown above the results."""
+        return self.notes + ([self.error] if self.error else [])
 
 
 def make_parser(schema):
@@ -182,30 +202,121 @@ def make_parser(schema):
 
 
 def parse_query(text, schema):
-    """Parse the user's query; on a syntax problem fall back to its plain words, with a message."""
+    """Parse the user's query; on a syntax problem fall back to its plain words, with a message.
+
+    Before parsing, a `word:` prefix that names no field (a pasted URL, "Note: ...") becomes a
+    plain word, and a `date:` term that is not a date is left out; both with a note.
+    """
     text = (text or "").strip()
     if not text:
         return ParsedQuery(text, wq.Every())
-    problem = syntax_problem(text)
+    notes = []
+    words = _drop_bad_dates(_unknown_fields_as_words(text, notes), schema, notes)
+    if not words.strip():  # only bad dates, all left out
+        return ParsedQuery(text, wq.Every(), notes=notes + ["nothing else to search for — showing all articles"])
+    problem = syntax_problem(words)
     if problem is None:
         try:
-            parsed = _tame(make_parser(schema).parse(text))
+            parsed = _tame(make_parser(schema).parse(words))
         except Exception as err:  # whoosh raises bare Exception for some inputs
             problem = f"the query could not be read ({_short(err)})"
         else:
-            if parsed is not wq.NullQuery:
-                return ParsedQuery(text, parsed)
-            problem = "the query has no searchable words"
-    return ParsedQuery(text, plain_query(text, schema), f"{problem}; searched for the plain words instead",
-                       fallback=True)
+            error = _leaf_error(parsed)
+            if error is None and not _is_null(parsed):
+                return ParsedQuery(text, parsed, notes=notes)
+            problem = f"the query could not be read ({error})" if error else None
+    return fallback(text, words, schema, problem, notes)
+
+
+def fallback(text, words, schema, problem, notes=()):
+    """Return the plain-words reading of words, with a message that says what was searched."""
+    query = plain_query(words, schema)
+    if isinstance(query, wq.Every):
+        none = f"no searchable words in “{shown(text)}” — showing all articles"
+        message = f"{problem}, and there are {none}" if problem else none
+    else:
+        message = f"{problem or 'the query has no searchable words'}; searched for the plain words instead"
+    return ParsedQuery(text, query, message, fallback=True, notes=list(notes))
 
 
 def plain_query(text, schema):
-    """Return all the words of text AND-ed, with every operator and symbol ignored."""
+    """Return all the words of text AND-ed, with every operator, field name and symbol ignored."""
+    text = FIELD_PREFIX.sub(lambda m: " " if m[1] in QUERY_FIELDS else m[0], text)
     words = [w for w in re.findall(r"\w+", text) if w not in OPERATORS]
     parser = MultifieldParser(list(TEXT_FIELDS), schema)
     parsed = parser.parse(" ".join(words)) if words else wq.NullQuery
-    return wq.Every() if parsed is wq.NullQuery else parsed
+    return wq.Every() if _is_null(parsed) else parsed
+
+
+def shown(text, limit=60):
+    """Return text fit to quote in a message: invisible characters written as escapes, shortened."""
+    out = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text[:limit])
+    return out + ("…" if len(text) > limit else "")
+
+
+def _is_null(q):
+    return isinstance(q, type(wq.NullQuery))
+
+
+def _leaf_error(q):
+    """Return the message of the first error query Whoosh put in q (a field could not parse its text)."""
+    for leaf in q.leaves():  # a leaf query yields itself
+        error = getattr(leaf, "error", None)
+        if error is not None:
+            return _short(error)
+    return None
+
+
+FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(?=\S)")
+URL_PREFIX = re.compile(r"[A-Za-z][\w+.-]*://")
+
+
+def _unknown_fields_as_words(text, notes):
+    """Return text with every `word:` prefix that names no field turned into the plain word.
+
+    A pasted URL (http://…) is searched as its words without the scheme, silently (a scheme word
+    is in no article); other unknown prefixes get a note, as they are likely a mistyped field.
+    """
+    unknown = []
+
+    def plain(m):
+        name = m[1]
+        if name in QUERY_FIELDS:
+            return m[0]
+        if URL_PREFIX.match(text, m.start(1)):
+            return " "
+        unknown.append(name)
+        return name + " "
+
+    out = FIELD_PREFIX.sub(plain, text)
+    for name in dict.fromkeys(unknown):
+        notes.append(f"there is no field “{shown(name, 40)}”, so “{shown(name, 40)}:” was searched as a word "
+                     f"(fields: {', '.join(QUERY_FIELDS)})")
+    return out
+
+
+DATE_TERM = re.compile(r'(?:^|(?<=[\s(]))date:(\[[^\]]*\]?|\{[^}]*\}?|"[^"]*"?|[^\s()]+)')
+
+
+def _drop_bad_dates(text, schema, notes):
+    """Return text without its `date:` terms that are not dates, with a note for each."""
+    if "date" not in schema:
+        return text
+    parser = MultifieldParser(list(TEXT_FIELDS), schema)
+
+    def check(m):
+        try:
+            q = parser.parse(m[0])
+            error = _leaf_error(q) or ("not a date" if _is_null(q) else None)
+        except Exception as err:  # whoosh raises bare Exception for some date texts
+            error = _short(err)
+        if error is None:
+            return m[0]
+        notes.append(f"“{shown(m[0], 60)}” is not a date Facetwire understands, so it was left out: write "
+                     f"date:2020, date:2020-03-15 or date:[2020-03 to 2020-05], or use the From/To filter (from=, to=)")
+        return " "
+
+    return DATE_TERM.sub(check, text)
 
 
 def syntax_problem(text):
@@ -223,9 +334,6 @@ def syntax_problem(text):
         return "a range bracket is not closed"
     if re.search(r"(^|\s)(AND|OR|ANDNOT|ANDMAYBE)\s*$|^\s*(AND|OR|ANDNOT|ANDMAYBE)\s|(^|\s)NOT\s*$", text):
         return "an operator (AND, OR, NOT) is missing a term"
-    for name in re.findall(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)", text):
-        if name not in QUERY_FIELDS:
-            return f"there is no field {name!r} (fields: {', '.join(QUERY_FIELDS)})"
     return None
 
 
@@ -282,9 +390,7 @@ class SearchResult:
 def search(searcher, request, facet_limit=None):
     """Run request against searcher: one page of hits with snippets, and the facet counts."""
     parsed = parse_query(request.q, searcher.schema)
-    warnings = list(request.warnings)
-    if parsed.error:
-        warnings.insert(0, parsed.error)
+    warnings = parsed.messages + list(request.warnings)
     query_mask, parsed = _query_mask(searcher, parsed, warnings)
     counts = facets.count_all(searcher, request, query_mask)
     total = int(counts.final_mask.sum())
@@ -308,10 +414,8 @@ def _query_mask(searcher, parsed, warnings):
     try:
         return facets.query_mask(searcher, parsed.query), parsed
     except Exception as err:  # e.g. a range over a field that cannot hold one
-        plain = ParsedQuery(parsed.text, plain_query(parsed.text, searcher.schema),
-                            f"the query could not be run ({_short(err)}); searched for the plain words instead",
-                            fallback=True)
-        warnings.insert(0, plain.error)
+        plain = fallback(parsed.text, parsed.text, searcher.schema, f"the query could not be run ({_short(err)})")
+        warnings.insert(len(parsed.notes), plain.error)
         return facets.query_mask(searcher, plain.query), plain
 
 

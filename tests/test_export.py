@@ -67,3 +67,35 @@ def test_write_csv_joins_lists_with_semicolons(searcher):
         assert row["title"] == a["title"]  # commas, quotes and markup survive
         for name in ("person", "country", "org", "topic", "subtopic"):
             assert row[name] == "; ".join(values_of(a, name))
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-3 degrees in Oslo", "@SUM(A1:A2)", "\tTabbed", "\rReturned"]
+
+
+@pytest.fixture(scope="module")
+def formula_searcher(tmp_path_factory):
+    """An index whose titles (and one person) start like spreadsheet formulas."""
+    articles = [dict(ARTICLES[i], id=f"f{i}", title=title, person=["=cmd|' /C calc'!A0"] if i == 0 else [])
+                for i, title in enumerate(FORMULAS)]
+    ix = build_handmade(tmp_path_factory.mktemp("formulas"), articles=articles)
+    with ix.searcher() as s:
+        yield s
+
+
+def test_csv_export_defuses_formula_cells(formula_searcher):
+    records = list(iter_records(formula_searcher, SearchRequest()))
+    fh = io.StringIO()
+    write_csv(records, fh)
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(fh.getvalue(), newline=""))}
+    assert len(rows) == len(FORMULAS)
+    for i, title in enumerate(FORMULAS):
+        assert rows[f"f{i}"]["title"] == "'" + title
+    assert rows["f0"]["person"] == "'=cmd|' /C calc'!A0"
+    assert rows["f0"]["url"] == "https://example.org/f0"  # other cells untouched
+
+
+def test_jsonl_export_keeps_formula_like_text_as_is(formula_searcher):
+    fh = io.StringIO()
+    write_jsonl(iter_records(formula_searcher, SearchRequest()), fh)
+    titles = {json.loads(line)["title"] for line in fh.getvalue().splitlines()}
+    assert titles == set(FORMULAS)

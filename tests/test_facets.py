@@ -145,3 +145,37 @@ def test_values_with_commas_are_kept_whole(searcher):
     counts = search(searcher, SearchRequest()).counts.values["topic"]
     assert counts["arts, culture, entertainment and media"] == 2
     assert "arts" not in counts
+
+
+@pytest.mark.parametrize("batches", [1, 3], ids=["one-segment", "three-segments"])
+def test_index_top_values_and_distinct_count_skip_deleted_documents(tmp_path, batches):
+    from test_search import document
+
+    ix = build_handmade(tmp_path, batches=batches)
+    # a01 is updated (its old version is left deleted in its segment), a12 deleted outright.
+    updated = dict(ARTICLES[0], person=["Zoe Quinn"], country=["Portugal"])
+    writer = ix.writer()
+    writer.update_document(**document(updated))
+    writer.delete_by_term("id", "a12")
+    writer.commit(merge=False)
+    live = [updated if a["id"] == "a01" else a for a in ARTICLES if a["id"] != "a12"]
+
+    ix = store.open_index(tmp_path)
+    with ix.searcher() as s:
+        for name in FACET_NAMES:
+            expected = Counter(v for a in live for v in values_of(a, name))
+            ranked = sorted(expected.items(), key=lambda vc: (-vc[1], vc[0]))
+            assert facets.index_top_values(s, name, 3) == ranked[:3], name
+            assert facets.index_top_values(s, name, 1000) == ranked, name
+            assert facets.distinct_count(s, name) == len(expected), name
+        # The lexicon still counts the deleted versions: what these functions are for.
+        assert s.reader().doc_frequency("person", "Ana Lopez") == 4
+        people = dict(facets.index_top_values(s, "person", 100))
+        assert people["Ana Lopez"] == 2 and people["Zoe Quinn"] == 1
+
+
+def test_index_top_values_breaks_ties_by_value(searcher):
+    # The three sources hold the same number of articles: only the value orders them.
+    expected = Counter(a["source"] for a in ARTICLES)
+    ranked = sorted(expected.items(), key=lambda vc: (-vc[1], vc[0]))
+    assert facets.index_top_values(searcher, "source", 10) == ranked

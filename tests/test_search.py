@@ -203,13 +203,13 @@ def test_parse_query_well_formed(handmade, q):
 
 
 @pytest.mark.parametrize("q", [
-    '"unclosed phrase', "(flood OR storm", "flood)", "colour:red", "url:x", "flood AND", "OR flood", "NOT",
+    '"unclosed phrase', "(flood OR storm", "flood)", "flood AND", "OR flood", "NOT",
     "title:[a TO", "x^", "\\", "AND OR",
 ])
 def test_parse_query_bad_gives_message_and_plain_words(handmade, q):
     parsed = parse_query(q, handmade.schema)
     assert parsed.error and parsed.fallback
-    assert "plain words" in parsed.error
+    assert "plain words" in parsed.error or "no searchable words" in parsed.error
 
 
 def test_parse_query_clamps_fuzzy_distance(handmade):
@@ -310,3 +310,63 @@ def test_hit_carries_facet_values(handmade):
 def test_facet_field_query_keeps_whole_values(handmade):
     result = search(handmade, SearchRequest.from_args({"q": 'topic:"arts, culture, entertainment and media"'}))
     assert sorted(h.id for h in result.hits) == ["a03", "a10"]
+
+
+# --- regressions ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", ["the", "a", "C++", "\x00", "\U0001F600", "\u200b", "title:the", '"the'])
+def test_query_without_searchable_words_says_so_and_shows_all(handmade, q):
+    result = search(handmade, SearchRequest.from_args({"q": q}))
+    assert result.total == len(ARTICLES)
+    message = result.warnings[0]
+    assert "no searchable words in “" in message and message.endswith("— showing all articles")
+    assert not any("plain words" in w for w in result.warnings)
+    assert "\x00" not in message and "\u200b" not in message  # invisible characters are written out
+
+
+def test_no_searchable_words_message_quotes_the_query(handmade):
+    result = search(handmade, SearchRequest.from_args({"q": "the"}))
+    assert result.warnings == ["no searchable words in “the” — showing all articles"]
+
+
+@pytest.mark.parametrize("asked, used, warned", [
+    ("0", 10, True), ("15", 10, True), ("-5", 10, True), ("35", 20, True), ("70", 50, True),
+    ("100000", 100, True), ("x", 20, True), ("20", 20, False), ("50", 50, False), ("", 20, False),
+])
+def test_per_page_warning_says_the_size_actually_used(handmade, asked, used, warned):
+    req = SearchRequest.from_args({"per_page": asked})
+    assert req.per_page == used
+    said = [w for w in req.warnings if w.startswith("per_page=")]
+    assert len(said) == (1 if warned else 0)
+    assert all(w.endswith(f"; used {used}") for w in said)
+    assert len(search(handmade, req).hits) == min(used, len(ARTICLES))
+
+
+@pytest.mark.parametrize("term", ["date:foo", "date:2020-02-30", "date:>2020", "date:[2020 to banana]"])
+def test_a_date_term_that_is_not_a_date_is_left_out_with_a_warning(handmade, term):
+    result = search(handmade, SearchRequest.from_args({"q": f"election {term}"}))
+    assert sorted(h.id for h in result.hits) == sorted(expected_ids(["election"]))
+    assert any(term in w and "From/To" in w for w in result.warnings)
+    alone = search(handmade, SearchRequest.from_args({"q": term}))
+    assert alone.total == len(ARTICLES)
+    assert any(term in w for w in alone.warnings) and any("showing all articles" in w for w in alone.warnings)
+
+
+def test_a_good_date_term_still_filters(handmade):
+    result = search(handmade, SearchRequest.from_args({"q": "date:2021", "per_page": "50"}))
+    assert [h.id for h in result.hits] == [a["id"] for a in ARTICLES if a["date"] and a["date"].year == 2021]
+    assert result.warnings == []
+
+
+def test_an_unknown_field_prefix_is_searched_as_a_word(handmade):
+    result = search(handmade, SearchRequest.from_args({"q": "harbour:strike"}))
+    assert sorted(h.id for h in result.hits) == sorted(expected_ids(["harbour", "strike"]))
+    assert result.parsed.error is None
+    assert len(result.warnings) == 1 and "no field “harbour”" in result.warnings[0]
+
+
+@pytest.mark.parametrize("q", ["http://example.com", "https://en.wikinews.org/wiki/Harbour", "HTTPS://x.org/a:b"])
+def test_a_pasted_url_is_searched_as_words_without_an_error(handmade, q):
+    result = search(handmade, SearchRequest.from_args({"q": q}))
+    assert result.parsed.error is None and result.warnings == []
+    assert result.total == 0  # no article holds these host names

@@ -57,15 +57,17 @@ def _footer():
     def wikinews():
         try:
             return index.show_wikinews_attribution()
-        except IndexMissing:
-            return False
+        except (IndexMissing, *index.OPEN_ERRORS):
+            return index.show_wikinews_attribution_offline()
     return {"show_wikinews": wikinews}
 
 
 def _error(status, title, message):
     if request.path.startswith("/api/"):
         return jsonify({"error": title, "message": message, "status": status}), status
-    return render_template("error.html", status=status, title=title, message=message), status
+    # The error page must render whatever state the index is in, so its footer never opens it.
+    return render_template("error.html", status=status, title=title, message=message,
+                           show_wikinews=index.show_wikinews_attribution_offline), status
 
 
 def _http_error(err):
@@ -73,7 +75,8 @@ def _http_error(err):
 
 
 def _no_index(err):
-    return _error(503, "No index yet", str(err))
+    title = "Index unavailable" if isinstance(err, index.IndexUnavailable) else "No index yet"
+    return _error(503, title, str(err))
 
 
 def _server_error(err):

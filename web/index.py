@@ -2,15 +2,23 @@
 
 `index_dir/CURRENT` names the live generation (indexer.store). Each request reads that small
 file; when it names another generation the index is re-opened, otherwise the thread's searcher
-is refreshed if the index has new commits.
+is refreshed if the index has new commits. A generation folder that vanishes or breaks under a
+running server makes the index unavailable (503) until CURRENT names a readable one again.
 """
 import threading
 
 from flask import current_app, g
+from whoosh.index import EmptyIndexError
 
 from indexer import store
 
 WIKINEWS_PREFIX = "Wikinews"
+# What Whoosh raises when the files of an open index go away: no TOC left, or a file gone.
+OPEN_ERRORS = (EmptyIndexError, OSError)
+
+
+class IndexUnavailable(store.IndexMissing):
+    """CURRENT names a generation that cannot be read (removed or broken under the server)."""
 
 
 class LiveIndex:
@@ -29,22 +37,54 @@ class LiveIndex:
         if generation != self._generation or self._ix is None:
             with self._lock:
                 if generation != self._generation or self._ix is None:
-                    ix = store.open_index(self.index_dir)  # raises IndexMissing
+                    try:
+                        ix = store.open_index(self.index_dir)
+                    except store.IndexMissing as err:
+                        if generation is None:
+                            raise  # no index yet: store's message says how to build one
+                        raise self._unavailable(f"generation {generation} is missing or incomplete") from err
                     self._ix, self._generation, self._wikinews = ix, generation, None
-        return self._ix, self._generation
+        return self._ix
 
     def searcher(self):
-        """Return this thread's searcher on the newest live index."""
-        ix, generation = self._index()
+        """Return this thread's searcher on the newest live index; raise IndexMissing without one."""
+        try:
+            return self._searcher()
+        except OPEN_ERRORS as err:
+            self._forget()
+            raise self._unavailable(f"{type(err).__name__}: {err}") from err
+
+    def _unavailable(self, reason):
+        return IndexUnavailable(
+            f"the live index in {self.index_dir} cannot be read ({reason}); it may be being "
+            f"replaced: try again shortly, or rebuild it with "
+            f"`python app.py index PATH --index-dir {self.index_dir}`")
+
+    def _searcher(self):
+        ix = self._index()
         local = self._local
         current = getattr(local, "searcher", None)
-        if current is None or local.generation != generation:
+        # Compare index objects, not generation names: after _forget() the same name is re-opened.
+        if current is None or local.ix is not ix:
             if current is not None:
                 current.close()
-            local.searcher, local.generation = ix.searcher(), generation
+            local.searcher, local.ix = None, None
+            local.searcher, local.ix = ix.searcher(), ix
         elif not current.up_to_date():
             local.searcher = current.refresh()
         return local.searcher
+
+    def _forget(self):
+        """Drop the open index and this thread's searcher so the next request opens afresh."""
+        with self._lock:
+            self._ix, self._generation, self._wikinews = None, None, None
+        current = getattr(self._local, "searcher", None)
+        self._local.searcher, self._local.ix = None, None
+        if current is not None:
+            try:
+                current.close()
+            except OPEN_ERRORS:
+                pass  # its files are already gone; nothing left to release
 
     def has_wikinews(self, searcher):
         """Return whether any article comes from Wikinews (then the footer must say so)."""
@@ -52,6 +92,10 @@ class LiveIndex:
             terms = searcher.reader().field_terms("source")
             self._wikinews = any(v.startswith(WIKINEWS_PREFIX) for v in terms)
         return self._wikinews
+
+    def known_wikinews(self):
+        """Return what has_wikinews found last, without touching the index (False if unknown)."""
+        return bool(self._wikinews)
 
 
 def init_app(app):
@@ -74,3 +118,11 @@ def show_wikinews_attribution():
     if setting is not None:
         return bool(setting)
     return live_index().has_wikinews(get_searcher())
+
+
+def show_wikinews_attribution_offline():
+    """Like show_wikinews_attribution, but never opens the index (for error pages)."""
+    setting = current_app.config.get("WIKINEWS_ATTRIBUTION")
+    if setting is not None:
+        return bool(setting)
+    return live_index().known_wikinews()

@@ -31,7 +31,7 @@ def explorer():
     ui = vm.UiState.from_args(request.args)
     result = search(get_searcher(), req)
     page = vm.search_page(result, ui)
-    template = "_explorer.html" if wants_fragment() else "search.html"
+    template = "_explorer_swap.html" if wants_fragment() else "search.html"
     return render_template(template, vm=page)
 
 

@@ -155,7 +155,7 @@ def hit_view(hit, base):
         "date_iso": hit.date_iso or (hit.date.isoformat() if hit.date else ""),
         "source": hit.source,
         "source_url": urls.url(SEARCH, urls.add(base, "source", hit.source)) if hit.source else "",
-        "url": hit.url,
+        "link_url": urls.external(hit.url),   # "" unless http(s): never link a javascript: URL
         "snippet": hit.snippet,
         "chips": entity_chips,
     }
@@ -348,7 +348,8 @@ def article_page(data, similar):
         "date": data["date"][:10],
         "source": data["source"],
         "source_url": urls.url(SEARCH, [("source", data["source"])]) if data["source"] else "",
-        "url": data["url"],
+        "link_url": urls.external(data["url"]),
+        "url_text": "" if urls.external(data["url"]) else data["url"],  # shown, not linked
         "section": data["section"],
         "dateline": data["dateline"],
         "paragraphs": marked_text(data["body"], data["mentions"], "body"),

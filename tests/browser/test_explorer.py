@@ -94,6 +94,38 @@ def test_form_works_without_javascript(browser, base_url):
     context.close()
 
 
+def test_page_title_follows_a_swapped_search(page, base_url):
+    page.goto(base_url + "/")
+    assert page.title() == "Facetwire"
+    page.fill("#q", "president")
+    expect(page.locator(".count .query")).to_have_text("president")
+    expect(page).to_have_title("president – Facetwire")
+
+
+def test_histogram_bar_swaps_the_explorer_in_place(page, base_url):
+    page.goto(base_url + "/search")
+    page.evaluate("window.notReloaded = true")
+    bar = page.locator("svg.histogram a").first
+    label = bar.locator("title").text_content().split(":")[0]
+    bar.locator("rect.hbar-hit").click()
+    expect(page.locator(".active-filters .chip-date")).to_be_visible()
+    query = dict(params(page.url))
+    assert query["from"][:len(label)] == label and query["to"][:len(label)] == label
+    assert page.evaluate("window.notReloaded === true")  # swapped by htmx, not a page load
+
+
+def test_facet_find_box_puts_its_text_in_the_url(page, base_url):
+    page.goto(base_url + "/search")
+    page.evaluate("window.notReloaded = true")
+    page.fill("#facet-person .facet-find input[type=search]", "trump")
+    expect(page.locator("#facet-person-list .fv-label").first).to_contain_text("Trump")
+    page.wait_for_url(re.compile(r"fq_person=trump"))
+    assert ("more", "person") in params(page.url)
+    assert page.evaluate("window.notReloaded === true")
+    page.reload()
+    expect(page.locator("#facet-person .facet-find input[type=search]")).to_have_value("trump")
+
+
 @pytest.mark.skipif(not os.environ.get("FACETWIRE_SCREENSHOTS"), reason="set FACETWIRE_SCREENSHOTS=1 to refresh docs/screenshots")
 def test_screenshots(browser, base_url):
     SHOTS.mkdir(parents=True, exist_ok=True)

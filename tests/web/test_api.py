@@ -150,3 +150,52 @@ def test_export_csv(client, stored):
     for row in rows:
         assert row["person"] == "; ".join(by_id[row["id"]]["person"])
         assert row["topic"] == "; ".join(by_id[row["id"]]["topic"])
+
+
+# --- regressions ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("asked, used", [("0", 10), ("15", 10), ("1", 10), ("40", 50), ("500", 100), ("abc", 20)])
+def test_per_page_warning_names_the_size_used(client, stored, asked, used):
+    data = api(client, [("per_page", asked)])
+    assert data["per_page"] == used and len(data["hits"]) == min(used, len(stored))
+    said = [w for w in data["warnings"] if w.startswith("per_page=")]
+    assert len(said) == 1 and said[0].endswith(f"; used {used}")
+
+
+def test_per_page_that_is_a_choice_is_not_warned_about(client):
+    assert api(client, [("per_page", "50")])["warnings"] == []
+
+
+@pytest.mark.parametrize("q", ["the", "a", "C++", "\x00", "\U0001F600", "\u200b"])
+def test_api_warns_when_the_query_has_no_searchable_words(client, stored, q):
+    data = api(client, [("q", q)])
+    assert data["total"] == len(stored)
+    assert len(data["warnings"]) == 1
+    assert data["warnings"][0].startswith("no searchable words in “")
+    assert data["warnings"][0].endswith("— showing all articles")
+
+
+@pytest.mark.parametrize("q", ["date:foo", "date:2020-02-30", "date:>2020"])
+def test_api_warns_about_a_date_term_it_cannot_read(client, stored, q):
+    data = api(client, [("q", q)])
+    assert data["total"] == len(stored)
+    assert any(q in w and "From/To" in w for w in data["warnings"])
+
+
+def test_api_reads_a_pasted_url_as_words(client):
+    data = api(client, [("q", "http://example.com")])
+    assert data["warnings"] == [] and data["total"] == 0  # no fixture article mentions example.com
+
+
+def test_csv_export_defuses_formula_titles(tmp_path):
+    from test_search import ARTICLES, build_handmade
+    from web import create_app
+
+    titles = {"a01": "=1+1", "a02": "+SUM(A1)", "a03": "-2 degrees", "a04": "@import", "a05": "Plain title"}
+    build_handmade(tmp_path, articles=[dict(a, title=titles[a["id"]]) for a in ARTICLES if a["id"] in titles])
+    client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/export?format=csv").get_data(as_text=True))))
+    expected = {i: ("'" + t if t[0] in "=+-@" else t) for i, t in titles.items()}
+    assert {r["id"]: r["title"] for r in rows} == expected
+    lines = client.get("/api/export?format=jsonl").get_data(as_text=True).splitlines()
+    assert {json.loads(line)["id"]: json.loads(line)["title"] for line in lines} == titles

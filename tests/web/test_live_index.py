@@ -48,3 +48,30 @@ def test_one_searcher_per_thread(tmp_path):
     (a1, a2), (b1, b2) = seen
     assert a1 is a2 and b1 is b2 and a1 is not b1
     assert a1.ixreader is not None and live._ix is not None
+
+
+def test_a_vanished_generation_is_a_503_then_recovers(tmp_path):
+    import shutil
+
+    build_handmade(tmp_path, articles=ARTICLES[:4])
+    client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
+    assert total(client) == 4                                   # the index is open and in use
+    shutil.rmtree(tmp_path / store.current_generation(tmp_path))
+    for path in ("/api/search", "/api/search?q=harbour", "/api/article/a01", "/api/export"):
+        resp = client.get(path)
+        assert resp.status_code == 503 and resp.is_json, path
+        body = resp.get_json()
+        assert body["error"] == "Index unavailable" and "python app.py index" in body["message"]
+    build_handmade(tmp_path, articles=ARTICLES[:6])             # a new generation is published
+    assert total(client) == 6
+
+
+def test_a_generation_with_its_files_gone_is_a_503(tmp_path):
+    build_handmade(tmp_path, articles=ARTICLES[:4])
+    client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
+    assert total(client) == 4
+    for f in (tmp_path / store.current_generation(tmp_path)).iterdir():
+        f.unlink()                                              # the folder stays, empty
+    resp = client.get("/api/search")
+    assert resp.status_code == 503 and resp.get_json()["error"] == "Index unavailable"
+    assert client.get("/").status_code == 503

@@ -54,7 +54,15 @@ def test_facet_list_target_gets_the_fragment(client):
 def test_fragment_and_page_share_the_explorer(client):
     page = client.get("/search?q=president").get_data(as_text=True)
     frag = client.get("/search?q=president", headers=HX).get_data(as_text=True)
-    assert frag.strip() in page
+    title, explorer = frag.strip().split("\n", 1)
+    assert explorer.strip() in page
+    assert title == "<title>president – Facetwire</title>"   # htmx moves it into document.title
+    assert "<title>president – Facetwire</title>" in page
+
+
+def test_fragment_title_is_escaped(client):
+    frag = client.get("/search", query_string={"q": "</title><b>x"}, headers=HX).get_data(as_text=True)
+    assert frag.startswith("<title>&lt;/title&gt;&lt;b&gt;x – Facetwire</title>")
 
 
 def test_facet_panels_show_counts_from_the_stored_values(client, stored):
@@ -228,3 +236,97 @@ def test_missing_index_is_a_clear_503(tmp_path):
     resp = client.get("/")
     assert resp.status_code == 503 and "python app.py index" in resp.get_data(as_text=True)
     assert client.get("/api/search").get_json()["status"] == 503
+
+
+# --- regressions ------------------------------------------------------------------------------
+
+ODD_URLS = {"a01": "javascript:alert(1)", "a02": " JavaScript:alert(document.cookie)", "a03": "java\tscript:alert(1)",
+            "a04": "data:text/html,<script>alert(1)</script>", "a05": "vbscript:msgbox(1)", "a06": "ftp://example.org/a06",
+            "a07": "//example.org/a07", "a08": "HTTPS://example.org/a08"}
+
+
+@pytest.fixture(scope="module")
+def odd_url_client(tmp_path_factory):
+    """The handmade index with non-web URLs stored for some articles."""
+    from indexer import store
+    from test_search import ARTICLES, document
+    from web import create_app
+
+    index_dir = tmp_path_factory.mktemp("odd-urls")
+    ix, _ = store.open_building(index_dir)
+    writer = ix.writer()
+    for a in ARTICLES:
+        writer.add_document(**dict(document(a), url=ODD_URLS.get(a["id"], f"https://example.org/{a['id']}")))
+    writer.commit()
+    store.publish_building(index_dir)
+    urls = {a["id"]: ODD_URLS.get(a["id"], f"https://example.org/{a['id']}") for a in ARTICLES}
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client(), urls
+
+
+def web_urls(urls):
+    return {i: u for i, u in urls.items() if u.lower().startswith(("http://", "https://"))}
+
+
+@pytest.mark.parametrize("article_id", sorted(ODD_URLS))
+def test_javascript_url_is_not_linked_on_the_article_page(odd_url_client, article_id):
+    from markupsafe import escape
+
+    client, urls = odd_url_client
+    html = client.get(f"/article/{article_id}").get_data(as_text=True)
+    linked = links(html, "ext")
+    if article_id in web_urls(urls):
+        assert linked == [urls[article_id]]
+    else:
+        assert linked == [] and str(escape(urls[article_id])) in html  # shown as text
+    assert not re.search(r'href="\s*(java|vb)script|href="data:', html, re.I)
+
+
+def test_javascript_url_is_not_linked_in_the_hit_list(odd_url_client):
+    client, urls = odd_url_client
+    for headers in ({}, HX):
+        html = client.get("/search?per_page=50", headers=headers).get_data(as_text=True)
+        assert sorted(links(html, "ext")) == sorted(web_urls(urls).values())
+        assert not re.search(r'href="\s*(java|vb)script|href="data:', html, re.I)
+
+
+def test_api_keeps_stored_urls_as_data(odd_url_client):
+    client, urls = odd_url_client
+    hits = client.get("/api/search?per_page=50").get_json()["hits"]
+    assert {h["id"]: h["url"] for h in hits} == urls
+    assert client.get("/api/article/a01").get_json()["url"] == "javascript:alert(1)"
+
+
+@pytest.mark.parametrize("q", ["the", "a", "C%2B%2B", "%00", "%F0%9F%98%80", "%E2%80%8B"])
+def test_query_without_searchable_words_has_an_honest_message(client, stored, q):
+    html = client.get(f"/search?q={q}").get_data(as_text=True)
+    assert "no searchable words in “" in html and "showing all articles" in html
+    assert "plain words" not in html
+    assert f"<strong>{len(stored)} articles</strong>" in html
+
+
+def test_pasted_url_is_searched_as_words_not_an_error(client, stored):
+    html = client.get("/search", query_string={"q": "https://znak.com"}).get_data(as_text=True)
+    assert "there is no field" not in html and "plain words" not in html
+    expected = [a["id"] for a in stored if "znak.com" in (a["title"] + " " + a["body"]).lower()]
+    assert expected
+    n = len(expected)
+    assert f"<strong>{n} article{'s' if n != 1 else ''}</strong>" in html
+
+
+def test_error_page_renders_when_the_index_is_gone(tmp_path):
+    """The 503 page itself must not need the index (its footer used to open it and fail)."""
+    import shutil
+
+    from indexer import store
+    from test_search import build_handmade
+    from web import create_app
+
+    build_handmade(tmp_path)
+    client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
+    assert client.get("/").status_code == 200
+    shutil.rmtree(tmp_path / store.current_generation(tmp_path))
+    for path in ("/", "/search?q=harbour", "/article/a01"):
+        resp = client.get(path)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 503 and html.startswith("<!doctype html>")
+        assert "Index unavailable" in html and "</footer>" in html
