@@ -4,7 +4,9 @@ The method (docs/TOPICS.md): every active concept's label, cue words and definit
 for its top-level ancestor; an article's content words (Porter stems, title weighted up, names of
 people and places left out) are matched against them, longest phrase first, and each top sums
 the specificity of the terms it matched. Tops far behind the best one, or with too little
-evidence, are dropped: no topic is better than a wrong one.
+evidence, are dropped: no topic is better than a wrong one. A top needs two pieces of strong
+evidence, one in the body; a common word that merely shares a stem or sits in a definition
+corroborates a topic but never carries one.
 """
 import hashlib
 import math
@@ -13,10 +15,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indexer.topics_data import (MAX_PHRASE, SHIPPED, SHIPPED_CUES, Normaliser, TopicsError,
-                                 build_lexicon, read_concepts, read_cues)
+                                 build_lexicon, read_concepts, read_cues, same_word)
 
 __all__ = ["Settings", "Topic", "TopicClassifier", "TopicsError"]
-METHOD_VERSION = 1
+METHOD_VERSION = 2   # 2: weak evidence founds no topic (corroboration), title capped by body
 # Words inside these entities are names, not subject matter ("Price", "Bush"); ORG names count half.
 SKIP_ENTS = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL",
                        "MONEY", "QUANTITY", "PERCENT"})
@@ -31,6 +33,8 @@ class Settings:
     size_power: float = 0.5          # a top's share of a term is divided by (its concepts)^this
     title_weight: float = 3.0        # a title word counts this many body words
     org_weight: float = 0.5          # words inside ORG names ("Supreme Court") count half
+    min_terms: int = 2               # different strong terms a top needs (or one strong phrase)
+    weak_cap: float = 1.0            # weak evidence adds at most this multiple of a top's strong evidence
     min_evidence: float = 1.0        # below this a top is not reported (~ one specific label word)
     min_share: float = 0.15          # ... nor when it has less than this share of all evidence
     relative: float = 0.5            # later topics need this fraction of the best one's score
@@ -38,6 +42,20 @@ class Settings:
     max_children: int = 2
     child_share: float = 0.25        # a second-level topic needs this share of its top's evidence
     max_evidence: int = 5
+
+
+@dataclass
+class Match:
+    """One lexicon term found in an article."""
+    surface: str                    # its first occurrence, as written
+    body: float = 0.0               # weighted count in the body ...
+    title: float = 0.0              # ... and in the title (before `title_weight`)
+    forms: dict[str, int] = field(default_factory=dict)   # lowercased words matched -> times in the body
+
+
+def _tf(count: float) -> float:
+    """Repeats count 1 + log(count)."""
+    return 1 + math.log(count) if count > 1 else count
 
 
 @dataclass
@@ -87,21 +105,20 @@ class TopicClassifier:
             self._fingerprint = h.hexdigest()[:12]
         return self._fingerprint
 
-    def terms(self, doc, title_len: int) -> dict[tuple[str, ...], tuple[float, str]]:
-        """Matched lexicon terms -> (weighted count, first surface form), longest phrase first."""
+    def terms(self, doc, title_len: int) -> dict[tuple[str, ...], "Match"]:
+        """Matched lexicon terms, longest phrase first, with their weighted counts in body and title."""
         s = self.settings
         weight = {}
         for ent in doc.ents:
             w = s.org_weight if ent.label_ == "ORG" else 0.0 if ent.label_ in SKIP_ENTS else 1.0
             for i in range(ent.start, ent.end):
                 weight[i] = w
-        # content words only, each with its weight and surface; a stop word does not break a phrase
+        # content words only, each with its weight and place; a stop word does not break a phrase
         seq = []
         for tok in doc:
             if tok.is_alpha and (st := self.norm.word(tok.lower_)):
-                w = weight.get(tok.i, 1.0) * (s.title_weight if tok.idx < title_len else 1.0)
-                seq.append((st, w, tok.i))
-        found: dict[tuple, list] = {}
+                seq.append((st, weight.get(tok.i, 1.0), tok.i, tok.idx < title_len))
+        found: dict[tuple, Match] = {}
         i = 0
         while i < len(seq):
             for n in range(min(self.max_len, MAX_PHRASE, len(seq) - i), 0, -1):
@@ -111,26 +128,58 @@ class TopicClassifier:
                 if term in self.lexicon and (n == 1 or span[-1][2] - span[0][2] < 2 * n):
                     w = min(x[1] for x in span)
                     if w > 0:
-                        entry = found.setdefault(term, [0.0, doc[span[0][2]:span[-1][2] + 1].text])
-                        entry[0] += w
+                        text = doc[span[0][2]:span[-1][2] + 1].text
+                        m = found.setdefault(term, Match(text))
+                        form = text.lower()
+                        if span[0][3]:
+                            m.title += w
+                            m.forms.setdefault(form, 0)
+                        else:
+                            m.body += w
+                            m.forms[form] = m.forms.get(form, 0) + 1
                     i += n
                     break
             else:
                 i += 1
-        return {t: (c, surface) for t, (c, surface) in found.items()}
+        return found
 
     def classify(self, doc, title_len: int) -> list[Topic]:
-        """Return 0..3 topics, best first; none when the evidence is weak."""
+        """Return 0..3 topics, best first; none when the evidence is weak.
+
+        A top needs `min_terms` pieces of strong evidence, one of them in the body: different label or
+        cue words in their own form, a word the body repeats, or one phrase. Weak evidence (definition
+        words, a word that only shares a label word's stem) adds to such a top, at most `weak_cap` times
+        its strong evidence, but founds none.
+        """
         s = self.settings
-        scores: dict[str, float] = defaultdict(float)
+        strong_ev: dict[str, float] = defaultdict(float)
+        weak_ev: dict[str, float] = defaultdict(float)
+        pieces: dict[str, int] = defaultdict(int)     # top -> strong evidence: terms, a body repeat 2
+        in_body: dict[str, bool] = defaultdict(bool)   # top -> some strong term is in the body
         contrib: dict[str, list] = defaultdict(list)   # top -> [(amount, term, surface)]
-        for term, (count, surface) in self.terms(doc, title_len).items():
-            tf = 1 + math.log(count) if count > 1 else count
+        for term, m in self.terms(doc, title_len).items():
+            tf = _tf(m.body + s.title_weight * m.title)
             for top, w in self.lexicon[term].weights.items():
-                scores[top] += tf * w
-                contrib[top].append((tf * w, term, surface))
+                kind = self.lexicon[term].strong.get(top)
+                own = m.forms if kind == "" else {} if kind is None else {
+                    f: n for f, n in m.forms.items() if any(same_word(f, src) for src in kind.split())}
+                strong = bool(own)
+                if kind is not None and not strong:
+                    w *= s.definition_weight    # "box" for "boxing": a weak hint, like a definition word
+                if strong:
+                    n_body = sum(own.values())
+                    # a phrase is two pieces; a word one, or two when the body repeats it
+                    pieces[top] += s.min_terms if len(term) > 1 else min(2, max(1, n_body))
+                    in_body[top] |= n_body > 0
+                    strong_ev[top] += tf * w
+                else:
+                    weak_ev[top] += tf * w
+                contrib[top].append((tf * w, term, m.surface))
+        # weak evidence supports a top's strong evidence, at most doubling it; alone it is nothing
+        scores = {t: strong_ev[t] + min(weak_ev[t], s.weak_cap * strong_ev[t]) for t in contrib}
         total = sum(scores.values())
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        founded = {t for t in scores if pieces[t] >= s.min_terms and in_body[t]}
+        ranked = sorted(((t, v) for t, v in scores.items() if t in founded), key=lambda kv: -kv[1])
         topics = []
         for top, score in ranked[:s.max_topics]:
             if score < s.min_evidence or score < s.min_share * total or score < s.relative * ranked[0][1]:

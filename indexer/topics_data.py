@@ -49,6 +49,32 @@ class Entry:
     weights: dict[str, float]
     concept: dict[str, str]                     # top -> qcode of the strongest concept
     seconds: dict[str, dict[str, float]]        # top -> {second-level qcode: share of the weight}
+    # top -> how the term may found that top: None = weak only (definition words, a label's
+    # parenthetical qualifier, what is left of "start-up"); "" = strong in any form (phrases);
+    # else the label or cue words it came from, space-separated: strong only in one of their forms
+    strong: dict[str, str | None] = field(default_factory=dict)
+
+
+# A label or cue word names its subject ("boxing", "casting", "imports", "elect"); an article's word is that
+# subject in the same word with an inflectional or a few naming endings ("strikes", "elected", "election",
+# "environmental"), not in a shorter word or another derivation that merely shares the Porter stem
+# ("box", "cast", "important", "finally").
+ENDINGS = frozenset("""s es ed d ing ings er ers or ors al ic ical ist ists ism ion ions ation ations
+    ment ments""".split()) | {""}
+
+
+def same_word(word: str, form: str) -> bool:
+    """True if the article's `word` is `form` or `form` with an ending in ENDINGS (both lowercased)."""
+    bases = {form} | {form[:-len(e)] for e in ("es", "s", "ed", "d", "e")
+                      if form.endswith(e) and len(form) - len(e) >= 3}
+    for b in bases:
+        for stem_ in (b, b[:-1] + "i" if b.endswith("y") else b):
+            if word.startswith(stem_):
+                rest = word[len(stem_):]
+                # "stab" -> "stabbed": a doubled final consonant before the ending
+                if rest in ENDINGS or (rest[:1] == stem_[-1:] and rest[1:] in ENDINGS and rest[1:]):
+                    return True
+    return False
 
 
 class Normaliser:
@@ -167,31 +193,57 @@ def label_parts(label: str) -> list[str]:
     return [p for p in re.split(r",\s*|\s+and\s+|\s*/\s*|\s*\(|\)", label) if p and p.strip()]
 
 
+def stronger(a: str | None, b: str | None) -> str | None:
+    """Combine two Entry.strong values of one term: any form ("") beats label forms beats weak (None)."""
+    if a is None or b is None:
+        return b if a is None else a
+    return "" if "" in (a, b) else " ".join(sorted(set(a.split()) | set(b.split())))
+
+
+def qualifier(label: str) -> str:
+    """The parenthetical qualifier of a label: "handball (team)" -> "team", "election" -> ""."""
+    m = re.search(r"\(([^)]*)\)", label)
+    return m.group(1).strip() if m else ""
+
+
 def collect_terms(concepts: dict[str, Concept], norm: Normaliser, definition_weight: float,
-                  definition_support: int) -> tuple[dict, dict]:
-    """Term -> {concept: weight} from labels and cues (1) and definitions, and term -> concepts it names.
+                  definition_support: int) -> tuple[dict, dict, dict]:
+    """Term -> {concept: weight} from labels and cues (1) and definitions, term -> concepts it names,
+    and term -> {concept: how it may found a topic} (Entry.strong).
 
     A definition word counts only where `definition_support` concepts of the same top use it: one
     definition's "heavily" or "according" says nothing, "team" in many sport definitions does.
     """
     raw: dict[tuple, dict[str, float]] = defaultdict(dict)
     own: dict[tuple, set] = defaultdict(set)
+    how: dict[tuple, dict[str, str | None]] = defaultdict(dict)
     defs: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))  # term -> top -> concepts
     for c in concepts.values():
         parts = label_parts(c.label)
+        qual = qualifier(c.label)
         for n, text in enumerate(parts + c.cues):
-            if t := norm.phrase(text)[:MAX_PHRASE]:
-                raw[t][c.qcode] = 1.0
-                if n < len(parts):
-                    own[t].add(c.qcode)
+            if not (t := norm.phrase(text)[:MAX_PHRASE]):
+                continue
+            raw[t][c.qcode] = 1.0
+            is_label = n < len(parts)
+            if is_label:
+                own[t].add(c.qcode)
+            words = WORD.findall(text.lower())
+            if (is_label and text.strip() == qual) or ("-" in text and len(t) == 1 < len(words)):
+                kind = None                   # "(team)" qualifies "handball"; "start-up" is not "start"
+            elif len(t) == 1:
+                kind = " ".join(w for w in words if norm.word(w))
+            else:
+                kind = ""
+            how[t][c.qcode] = stronger(how[t].get(c.qcode), kind)
         for s in set(norm.phrase(c.definition)):
             defs[(s,)][c.top].add(c.qcode)
     for t, per_top in defs.items():
         for qcodes in per_top.values():
             if len(qcodes) >= definition_support:
-                for q in qcodes:
+                for q in sorted(qcodes):
                     raw[t].setdefault(q, definition_weight)
-    return raw, own
+    return raw, own, how
 
 
 def build_lexicon(concepts: dict[str, Concept], norm: Normaliser, definition_weight: float,
@@ -201,7 +253,7 @@ def build_lexicon(concepts: dict[str, Concept], norm: Normaliser, definition_wei
     A top's share counts each concept as 1/size^size_power, size being the number of concepts
     under that top, so tops with hundreds of concepts (sport, economy) do not win on vocabulary alone.
     """
-    raw, own = collect_terms(concepts, norm, definition_weight, definition_support)
+    raw, own, how = collect_terms(concepts, norm, definition_weight, definition_support)
     size: dict[str, int] = defaultdict(int)
     for c in concepts.values():
         size[c.top] += 1
@@ -212,10 +264,12 @@ def build_lexicon(concepts: dict[str, Concept], norm: Normaliser, definition_wei
         tops: dict[str, float] = defaultdict(float)
         seconds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         best: dict[str, tuple] = {}
+        strong: dict[str, str | None] = {}
         for q, w in per_concept.items():
             c = concepts[q]
             share = w / size[c.top] ** size_power
             tops[c.top] += share
+            strong[c.top] = stronger(strong.get(c.top), how[term].get(q))
             if c.second:
                 seconds[c.top][c.second] += share
             rank = (w, q in own[term])    # shown as the concept whose label it is, if any
@@ -227,5 +281,6 @@ def build_lexicon(concepts: dict[str, Concept], norm: Normaliser, definition_wei
             weights={t: idf * strength * w / total for t, w in tops.items()},
             concept={t: q for t, (_, q) in best.items()},
             seconds={t: {s: w / tops[t] for s, w in d.items()} for t, d in seconds.items()},
+            strong=strong,
         )
     return lexicon

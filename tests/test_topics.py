@@ -134,3 +134,74 @@ def test_every_setting_is_documented():
 def test_shipped_taxonomy_has_the_17_iptc_top_level_topics(clf):
     tops = {c.label for c in clf.concepts.values() if c.parent is None}
     assert len(tops) == 17 and "politics and government" in tops and "politics" not in tops
+
+
+# Weak evidence -> no topic (docs/TOPICS.md, "Choosing"): one regression test per general rule.
+
+def labels(topics):
+    return [t.label for t in topics]
+
+
+@pytest.mark.parametrize("word,form,same", [
+    ("boxing", "boxing", True), ("strikes", "strike", True), ("elected", "elect", True),
+    ("election", "elect", True), ("environmental", "environment", True), ("stabbed", "stab", True),
+    ("box", "boxing", False), ("cast", "casting", False), ("important", "imports", False),
+    ("finally", "final", False), ("date", "dating", False),
+])
+def test_same_word_allows_inflections_not_a_shorter_or_derived_word(word, form, same):
+    from indexer.topics_data import same_word
+    assert same_word(word, form) is same
+
+
+def test_word_sharing_only_a_stem_with_a_label_is_no_topic(nlp, clf):
+    # "box" only shares its stem with "boxing", "cast" with "casting (fishing)": not sport
+    topics = classify(nlp, clf, "Moving house with a theatre company",
+                      "The cast packed every box into the van before the last show. Each box held costumes, "
+                      "and the cast carried the heaviest box down the stairs together.")
+    assert "sport" not in labels(topics)
+
+
+def test_one_ambiguous_label_word_is_not_enough_for_a_topic(nlp, clf):
+    # "diving" is an IPTC sport, but one passing mention in a fire story is not sport
+    topics = classify(nlp, clf, "Dozens dead in boat fire",
+                      "A fire broke out before dawn on a diving boat anchored off the coast, killing 25 people "
+                      "who were asleep below deck. Five crew members escaped by jumping into the water. "
+                      "Firefighters and the coast guard searched for survivors, and investigators are looking "
+                      "into the cause of the blaze.")
+    assert labels(topics)[:1] == [DISASTER] and "sport" not in labels(topics)
+
+
+def test_definition_words_alone_give_no_topic(nlp, clf):
+    # "team", "seasons", "model", "small" are in sport definitions; here they are about science
+    topics = classify(nlp, clf, "Scientists model brines on Mars",
+                      "Our team built a model of how small amounts of salty water could stay liquid through "
+                      "the seasons on Mars. The planet's soil holds oxygen, the scientists said, and the research "
+                      "was published in a journal this week. Like other teams, they hope a future rover will "
+                      "test the idea.")
+    assert "sport" not in labels(topics)
+    assert labels(topics)[:1] == ["science and technology"]
+
+
+def test_verb_sharing_a_labour_word_in_a_disaster_story_is_not_labour(nlp, clf):
+    # "strikes" (hits) stems like the labour "strike"; one title word cannot carry a topic
+    topics = classify(nlp, clf, "Typhoon Hagibis strikes Philippines, killing 20",
+                      "Typhoon Hagibis struck the central Philippines on Tuesday, killing at least 20 people and "
+                      "forcing tens of thousands to evacuate. The storm destroyed hundreds of homes, flooded "
+                      "villages and cut power to several provinces. Rescuers were searching for survivors in "
+                      "landslides, and the death toll is expected to rise, disaster officials said.")
+    assert labels(topics)[:1] == [DISASTER] and "labour" not in labels(topics)
+
+
+@pytest.mark.parametrize("title,body", [
+    ("Bad date", "He was late and rude. I left early."),
+    ("Quoted, title", "He said so in a speech on Monday."),
+])
+def test_a_single_title_word_gives_a_short_text_no_topic(nlp, clf, title, body):
+    assert classify(nlp, clf, title, body) == []
+
+
+def test_fingerprint_changes_with_the_method_version(clf, monkeypatch):
+    import indexer.topics
+    before = TopicClassifier.load().fingerprint()
+    monkeypatch.setattr(indexer.topics, "METHOD_VERSION", indexer.topics.METHOD_VERSION + 1)
+    assert TopicClassifier.load().fingerprint() != before
