@@ -2,6 +2,7 @@
 import heapq
 
 from . import store
+from .facets import live_value_counts
 from .schema import FACET_FIELDS
 
 MISSING_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
@@ -14,10 +15,10 @@ def index_stats(index_dir, top=10):
         reader = s.reader()
         facets, distinct = {}, {}
         for name in FACET_FIELDS:
-            counts = [(reader.doc_frequency(name, term), term.decode("utf-8"))
-                      for term in reader.lexicon(name)]
+            # Live documents only: the lexicon still counts replaced and deleted versions.
+            counts = live_value_counts(s, name)
             distinct[name] = len(counts)
-            facets[name] = [(v, c) for c, v in heapq.nlargest(top, counts, key=lambda cv: (cv[0], cv[1]))]
+            facets[name] = heapq.nsmallest(top, counts.items(), key=lambda vc: (-vc[1], vc[0]))
         dates = None
         if s.doc_count():
             # Raw column values; an article without a date holds the column's "missing" value.

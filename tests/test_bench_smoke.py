@@ -7,8 +7,10 @@ import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import ROOT, SAMPLE
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample" / "wikinews.jsonl"
 
 ARTICLES = 5
 

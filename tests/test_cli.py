@@ -104,3 +104,19 @@ def test_missing_source_with_prune_exits_1_and_removes_nothing(seed_index, runne
     result = runner.invoke(app.cli, ["index", str(tmp_path / "typo"), "--index-dir", str(seed_index), "--prune"])
     assert result.exit_code == 1 and "nothing removed" in result.output
     assert "articles: 1" in runner.invoke(app.cli, ["stats", "--index-dir", str(seed_index)]).output
+
+
+def test_stats_count_live_articles_only(tmp_path, runner):
+    src = tmp_path / "src"
+    src.mkdir()
+    lines = [{"id": "a", "body": "Angela Merkel met Emmanuel Macron in Paris."},
+             {"id": "b", "body": "Angela Merkel spoke in Berlin."}]
+    (src / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(app.cli, ["index", str(src), "--index-dir", ix, "--workers", "0"]).exit_code == 0
+    lines[1]["body"] = "Olaf Scholz spoke in Berlin."  # b no longer mentions Merkel
+    (src / "a.jsonl").write_text(json.dumps(lines[1]) + "\n")
+    assert runner.invoke(app.cli, ["index", str(src), "--index-dir", ix, "--workers", "0", "--prune"]).exit_code == 0
+    out = runner.invoke(app.cli, ["stats", "--index-dir", ix]).output
+    assert "articles: 1" in out and "Angela Merkel" not in out and "Emmanuel Macron" not in out
+    assert "1  Olaf Scholz" in out
