@@ -21,9 +21,7 @@ def index_stats(index_dir, top=10):
             facets[name] = heapq.nsmallest(top, counts.items(), key=lambda vc: (-vc[1], vc[0]))
         dates = None
         if s.doc_count():
-            # Raw column values; an article without a date holds the column's "missing" value.
-            col = reader.column_reader("date", translate=False)
-            values = [v for v in (col[n] for n in reader.all_doc_ids()) if v != MISSING_DATE]
+            values = list(_date_values(reader))
             if values:
                 to_date = ix.schema["date"].from_column_value
                 dates = (to_date(min(values)).date().isoformat(), to_date(max(values)).date().isoformat())
@@ -35,3 +33,18 @@ def index_stats(index_dir, top=10):
             "facets": facets,
             "distinct": distinct,
         }
+
+
+def _date_values(reader):
+    """Yield the raw date column value of every live document that has a date.
+
+    Segment by segment: Whoosh's multi-segment column reader fails when one segment has no
+    date column at all (every article in it undated).
+    """
+    for leaf, _offset in reader.leaf_readers():
+        if not leaf.has_column("date"):
+            continue
+        col = leaf.column_reader("date", translate=False)
+        for n in leaf.all_doc_ids():
+            if col[n] != MISSING_DATE:  # what an undated article holds
+                yield col[n]
