@@ -55,8 +55,11 @@ def cli():
               help="Your own IPTC-format topics file instead of the shipped one (see docs/TOPICS.md).")
 @click.option("--commit-every", default=500, show_default=True, type=click.IntRange(1),
               help="Articles per commit: the most an interrupted run can lose.")
+@click.option("--optimize", is_flag=True,
+              help="Merge the index into one segment at the end: takes a while, makes searches faster.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
-def index(paths, index_dir, rebuild, prune, workers, aliases_file, topics_file, commit_every, quiet):
+def index(paths, index_dir, rebuild, prune, workers, aliases_file, topics_file, commit_every, optimize,
+          quiet):
     """Index the articles in PATHS (folders of .txt, .jsonl[.gz] and .csv files).
 
     Incremental: unchanged articles are skipped, changed ones replaced. Safe to interrupt;
@@ -75,7 +78,7 @@ def index(paths, index_dir, rebuild, prune, workers, aliases_file, topics_file, 
     try:
         report = run(lambda: build_index(
             paths, index_dir, rebuild=rebuild, workers=workers, prune=prune, settings=settings,
-            commit_every=commit_every,
+            commit_every=commit_every, optimize=optimize,
             on_problem=lambda p: click.echo(str(p), err=True), on_progress=progress.update))
     except KeyboardInterrupt:
         progress.done()

@@ -51,7 +51,8 @@ class BuildReport:
 
 
 def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, settings=None,
-                on_problem=None, on_progress=None, analyzer=None, commit_every=COMMIT_EVERY):
+                on_problem=None, on_progress=None, analyzer=None, commit_every=COMMIT_EVERY,
+                optimize=False):
     """Index the articles in `sources` into `index_dir`; return a BuildReport.
 
     Nothing is removed and no rebuild is swapped in when a source could not be read in full:
@@ -63,6 +64,8 @@ def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, setti
     with store.run_lock(index_dir):
         run = _Run(index_dir, rebuild, analyzer or Analyzer(settings or Settings()), on_problem)
         run.write(run.pending(sources), workers, commit_every, on_progress)
+        if optimize:
+            run.optimize()
         run.finish(prune)
     run.report.seconds = time.monotonic() - started
     return run.report
@@ -136,6 +139,11 @@ class _Run:
         except BaseException:
             writer.cancel()
             raise
+
+    def optimize(self):
+        """Merge all segments into one: slower to write, faster to search."""
+        writer = _writer(self.ix, self.index_dir)
+        writer.commit(optimize=True)
 
     def finish(self, prune):
         """Remove what is gone and publish a fresh build, unless the sources were not all read."""

@@ -225,3 +225,14 @@ def test_text_longer_than_the_model_limit_is_indexed_whole(tmp_path, analyzer, m
     doc = stored(tmp_path / "ix")["long"]
     assert doc["body"] == body and "Angela Merkel" in doc["person"] and "Emmanuel Macron" not in doc["person"]
     assert [p.skipped for p in problems] == [False] and "longer than" in problems[0].reason
+
+
+def test_optimize_merges_into_one_segment(tmp_path, analyzer):
+    src = tmp_path / "src"
+    src.mkdir()
+    write_jsonl(src / "a.jsonl", [{"id": str(i), "body": f"Story {i} from Madrid."} for i in range(6)])
+    build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0, commit_every=2)
+    assert len(store.open_index(tmp_path / "ix")._segments()) > 1
+    build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0, optimize=True)
+    ix = store.open_index(tmp_path / "ix")
+    assert len(ix._segments()) == 1 and len(stored(tmp_path / "ix")) == 6
