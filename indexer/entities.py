@@ -19,7 +19,7 @@ from indexer.orgs import find_orgs
 from indexer.persons import find_persons
 from indexer.places import CountryHits, add_span_countries, scan_caps_title, scan_countries, scan_index
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 
 @dataclass
@@ -139,7 +139,7 @@ def _clean(ent):
     end = ent.end_char
     lead = len(text) - len(text.lstrip(EDGE_PUNCT))
     text, start = text[lead:], start + lead
-    if text[:4].lower() == "the " and ent.label_ != "PERSON":
+    if text[:3].lower() == "the" and text[3:4].isspace() and ent.label_ != "PERSON":   # "the\nDepartment"
         text, start = text[4:], start + 4
     for suffix in ("'s", "’s", "'", "’"):
         if text.endswith(suffix):

@@ -21,6 +21,7 @@ republican hon honourable honorable excellency his her majesty highness comrade 
 mme mlle cde sheriff deputy trooper marshal pilot astronaut cosmonaut dean provost rector principal
 guitarist drummer bassist pianist comedian broadcaster presenter photographer artist chef poet
 novelist filmmaker producer musician footballer cricketer boxer wrestler grandmaster gm
+taoiseach tánaiste tanaiste
 """.split())
 # Caption words that web text glues to a name ("Kamala Harris Image").
 CAPTION_WORDS = ("Image", "Photo", "Video", "Credit")
@@ -44,6 +45,26 @@ times post news magazine journal review show festival war act law river lake mou
 # ... and whose first word is one of these ("Storm Lorenzo", "County Mayo").
 THING_FIRST = set("county storm typhoon hurricane cyclone mount lake fort port team operation project "
                   "planet asteroid comet camp cape gulf the".split())
+# Lower-case words that belong inside a name ("Rocky de la Fuente", "Mohammed bin Salman"); any other
+# lower-case word means the span is no name ("Si el Senado").
+NAME_PARTICLES = set("de da di del della der den des du la le van von bin ibn bint al ben abu y e dos das do "
+                     "ter ten zu af av st arap dela".split())
+# Prefixes after which a capital inside a word is normal ("McCain", "DeSantis"); elsewhere an inner capital
+# marks a brand ("SpaceX", "UpGuard", "EastMed").
+INNER_CAPITAL_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "Fitz", "St", "O'", "D'")
+# A lone name right after one of these is a storm, a god, a ship or a place, not a person ("Hurricane
+# Humberto", "the god Thoth", "Mount Everest").
+THING_BEFORE = (THING_FIRST - {"the", "team", "operation", "project"}) | set(
+    "god goddess deity ship vessel tanker ferry yacht rocket spacecraft probe rover volcano suburb village".split())
+# A lone name right before one of these names a place or a thing ("Waterloo station", "EastMed pipeline").
+PLACE_AFTER = set("""
+station airport pipeline bridge river island islands street road avenue square park stadium harbour harbor
+port coast valley lake beach peninsula suburb village town district province region temple mosque church
+cathedral palace museum campus hospital prison mine
+""".split())
+# Sentence-opening words of a question that the model glues to a name ("Will Red Hat employees ...?").
+QUESTION_OPENERS = set("will would can could should shall may might must do does did is are was were has have "
+                       "had why how what when where who which".split())
 # "his wife Mary": a given name alone after these is not a facet value.
 FAMILY_WORDS = set("""
 wife husband son daughter brother sister mother father mom mum dad uncle aunt nephew niece cousin
@@ -84,6 +105,7 @@ COMPANY_WORDS = set("""
 university college school inc corp corporation co ltd limited plc llc group holdings airlines airways
 express times news post press herald tribune journal broadcasting radio tv television network channel
 hospital motors bank telecom petroleum energy foundation club fc united airport railways rail
+bancorp bancorporation cos spa ag gmbh nv bv ab asa oy kk
 """.split())
 # Where the US state is meant unless these appear.
 GEORGIA_CUES = ("Tbilisi", "Georgian", "Abkhazia", "South Ossetia", "Caucasus", "Saakashvili")
@@ -98,5 +120,24 @@ ORG_SHORT_FORMS = {
     "EC": "European Community", "EEC": "European Economic Community",
     "GATT": "General Agreement on Tariffs and Trade", "Fed": "Federal Reserve",
 }
+# One of these alone is no org a reader would filter by ("the House", "the Court", "Secretary of State"):
+# which house or court only a longer name says.
+GENERIC_ORG_NOUNS = set("""
+state states house court courts university college school party commission council committee board
+cabinet assembly chamber ministry department agency bureau office administration government army navy
+police military command interior commerce defence defense intelligence justice representatives church
+cathedral bishop radio federation authority tribunal legislature city county district company corporation
+group team club union
+""".split())
+# An ORG name ending in one of these is a document, not a body ("United States Constitution").
+DOCUMENT_WORDS = set("constitution act bill law treaty accord agreement amendment charter declaration statute "
+                     "protocol".split())
+# Time zones the model takes for orgs ("7:49 a.m. UTC").
+TIME_ZONES = set("""
+utc gmt est edt cst cdt mst mdt pst pdt akst akdt hst bst cet cest eet eest wet ist jst kst aest aedt acst
+acdt awst nzst nzdt msk sgt hkt pht wib
+""".split())
+# Function words that end a span the model cut too late ("Center for Biological Diversity and").
+TRAILING_FUNCTION_WORDS = set("of and or as the for in on at to with by from".split())
 # Stripped from both ends of an entity's text (and of a person name left after its title).
 EDGE_PUNCT = " \t\n\"'“”‘’`«»()[]{}<>,;:!?*|/\\-–—_"

@@ -3,21 +3,32 @@
 A span is an indexer.entities._Span; `doc` is the spaCy Doc of `title + "\\n\\n" + body`.
 """
 import re
+from collections import Counter
 
 from indexer.countries import fold
-from indexer.lexicon import NOT_PERSON, ORG_SHORT_FORMS
+from indexer.lexicon import (DOCUMENT_WORDS, GENERIC_ORG_NOUNS, NOT_PERSON, ORG_SHORT_FORMS, TIME_ZONES, TITLE_WORDS,
+                             TRAILING_FUNCTION_WORDS)
+from indexer.persons import name_tokens
 from indexer.places import org_country
 
-_ACRONYM_DEF = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[A-Z][A-Za-z&.\-]{1,11})\)$")
-# A capitalised name followed by its acronym in brackets: "Federal Security Service (FSB)".
-_ACRONYM_IN_TEXT = re.compile(
-    r"(?P<long>(?:[Tt]he )?[A-Z][\w'&.-]+(?: (?:of|for|and|on|de|the|[A-Z][\w'&.-]+))*? [A-Z][\w'&.-]+) "
-    r"\((?P<short>[A-Z][A-Z&.]{1,9})\)")
+# "Federal Security Service (FSB)" in one span; the ")" may have been cut off with the edge punctuation
+_ACRONYM_DEF = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[A-Z][A-Za-z&.\-]{1,11})\)?$")
+# An acronym in brackets after a name: "Federal Security Service (FSB)". The name is read backwards from
+# the bracket over a bounded number of words, so the scan stays linear in the text (a regex that grows
+# the name forwards from every capital is quadratic on long unbroken tokens).
+_ACRONYM_PAREN = re.compile(r" \((?P<short>[A-Z][A-Z&.]{1,9})\)")
+_NAME_WORD = re.compile(r"[A-Z][\w'&.-]+")
+_NAME_WORD_TAIL = re.compile(r"[A-Z][\w'&.-]+$")
+_NAME_LINKS = {"of", "for", "and", "on", "de", "the"}
+_LONG_FORM_WORDS = 12      # at most this many words before "(ABC)"
+_LONG_FORM_CHARS = 200     # ... within this many characters
 
 
 def find_orgs(spans, persons, doc, gaz):
     """Return the org hits [(start, end, value)] of the ORG spans that are no person, country or place."""
     acronyms = {}   # short -> long, from "Federal Security Service (FSB)" in this article
+    people = [name_tokens(v) for v in persons.values() if v and " " in v]   # full names only
+    doc_text = doc.text   # built anew on every access
     org_spans = []
     for i, s in enumerate(spans):
         if s.label != "ORG" or i in persons or org_country(s, gaz) or gaz.lookup(s.text):
@@ -31,28 +42,120 @@ def find_orgs(spans, persons, doc, gaz):
             short = doc[s.tok_end + 1].text
             if short.isupper() and 2 <= len(short) <= 8:
                 acronyms[short] = text
-        if is_org_junk(text):
+        text = clean_org(text)
+        if is_org_junk(text) or is_speaker_label(s, doc_text) or is_person_name(text, people, gaz):
             continue
         org_spans.append((s, text))
-    for m in _ACRONYM_IN_TEXT.finditer(doc.text):
+    for m in _ACRONYM_PAREN.finditer(doc_text):
         # "The Federal Security Service (FSB)" where the model missed the long form
-        long = m["long"].split(" ", 1)[1] if m["long"].startswith(("The ", "the ")) else m["long"]
-        if m["short"] not in acronyms and len(long.split()) >= 2 and not gaz.lookup(long):
+        long = long_form_before(doc_text, m.start(), m["short"])
+        if long and m["short"] not in acronyms and not gaz.lookup(long):
             acronyms[m["short"]] = long
     hits = []
     for s, text in org_spans:
         value = ORG_SHORT_FORMS.get(text) or acronyms.get(text) or text
+        if value != text and is_org_junk(value):   # "DMCA" of "Digital Millennium Copyright Act"
+            continue
         if value.startswith("US "):
             value = "U.S. " + value[3:]
         hits.append((s.start, s.end, value))
-    return hits
+    return merge_case_variants(hits)
+
+
+def clean_org(text):
+    """Cut an unclosed bracket ("World Health Organization (WHO") and trailing function words
+    ("Center for Biological Diversity and"); capitalise a generic last word ("Democratic party")."""
+    if text.count("(") > text.count(")"):
+        text = text[:text.rindex("(")].rstrip()
+    words = text.split()
+    while len(words) > 1 and words[-1] in TRAILING_FUNCTION_WORDS:
+        words.pop()
+    if (len(words) > 1 and words[-1] in GENERIC_ORG_NOUNS and words[0][:1].isupper()
+            and all(w[:1].isupper() or w in _NAME_LINKS for w in words[:-1])):
+        words[-1] = words[-1].capitalize()
+    return " ".join(words)
+
+
+def is_speaker_label(s, text):
+    """An interview's speaker tag: the ORG alone in brackets at the start of a line ("((WN)) What ...");
+    `text` is the Doc's text."""
+    line_start = text.rfind("\n", 0, s.start) + 1
+    before, after = text[line_start:s.start], text[s.end:s.end + 3]
+    return bool(before) and not before.strip("([ ") and after.startswith((")", "]"))
+
+
+def is_person_name(text, people, gaz):
+    """An ORG that is one of the article's people, maybe after a place or title ("Vermont Bernie Sanders")."""
+    words = text.split()
+    while len(words) > 1 and (gaz.lookup(words[0]) or words[0].lower().rstrip(".") in TITLE_WORDS):
+        words = words[1:]
+    toks = name_tokens(" ".join(words))
+    return bool(toks) and any(toks <= p for p in people)
+
+
+def merge_case_variants(hits):
+    """Count "Democratic party" and "Democratic Party" in one article as one value: the variant with
+    the most capitals, then the most used."""
+    variants = {}
+    for _, _, value in hits:
+        variants.setdefault(fold(value), Counter())[value] += 1
+    best = {k: max(c, key=lambda v: (sum(ch.isupper() for ch in v), c[v])) for k, c in variants.items()}
+    return [(start, end, best[fold(value)]) for start, end, value in hits]
+
+
+def long_form_before(text, end, short):
+    """The capitalised name of two or more words that ends at text[end] ("Federal Security Service"),
+    words joined by single spaces, "of"/"and"/"the"... allowed inside; None if there is none.
+
+    Where the initials of the name's last words spell `short`, the name is those words ("Director Anthony
+    Fauci of the National Institute of Allergy and Infectious Diseases (NIAID)")."""
+    head = text[max(0, end - _LONG_FORM_CHARS):end]
+    words = head.split(" ")
+    if end > _LONG_FORM_CHARS:
+        words = words[1:]   # the first word may be cut by the window
+    if not words or not _NAME_WORD.fullmatch(words[-1]):
+        return None
+    chain = []
+    for w in reversed(words):
+        if len(chain) == _LONG_FORM_WORDS:
+            break
+        if _NAME_WORD.fullmatch(w) or w in _NAME_LINKS:
+            chain.append(w)
+            continue
+        tail = _NAME_WORD_TAIL.search(w)   # "(Federal", "\nFederal": the name starts inside the word
+        if tail:
+            chain.append(tail.group())
+        break
+    chain.reverse()
+    # a lower-case "the" after no "of"/"for" starts the name: "On Monday the Federal Security Service"
+    for n in range(len(chain) - 1, 0, -1):
+        if chain[n] == "the" and chain[n - 1] not in _NAME_LINKS:
+            chain = chain[n + 1:]
+            break
+    letters = "".join(c for c in short if c.isalpha())
+    for n in range(len(chain) - 1):
+        if chain[n][:1].isupper() and "".join(w[0] for w in chain[n:] if w[:1].isupper()) == letters:
+            chain = chain[n:]
+            break
+    while chain and not chain[0][:1].isupper():
+        chain.pop(0)
+    if chain and chain[0] in ("The", "the"):
+        chain.pop(0)
+    while chain and not chain[0][:1].isupper():
+        chain.pop(0)
+    return " ".join(chain) if len(chain) >= 2 else None
 
 
 def is_org_junk(text):
-    """Whether an ORG string is no name: too short or long, no capital, only digits, a pronoun."""
+    """Whether an ORG string is no name: too short or long, no capital, only digits, a pronoun, a time
+    zone, a generic word alone ("House"), a document ("United States Constitution")."""
     words = text.split()
     if len(text) < 2 or len(words) > 10 or not text[:1].isalnum():
         return True
     if not any(c.isupper() for c in text) or text.replace(" ", "").isdigit():
         return True
-    return fold(text) in NOT_PERSON
+    low = fold(text)
+    if low in NOT_PERSON or low in TIME_ZONES or low in GENERIC_ORG_NOUNS:
+        return True
+    # "Patriot Act", "United States Constitution"; not "School of Law"
+    return words[-1].lower() in DOCUMENT_WORDS and (len(words) < 2 or words[-2] not in _NAME_LINKS)

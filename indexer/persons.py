@@ -8,10 +8,15 @@ import re
 from collections import Counter
 
 from indexer.countries import fold
-from indexer.lexicon import (CAPTION_WORDS, EDGE_PUNCT, FAMILY_WORDS, NAME_LIKE_COUNTRIES, NAME_SUFFIXES,
-                             NOT_PERSON, THING_FIRST, THING_LAST, TITLE_WORDS)
+from indexer.lexicon import (CAPTION_WORDS, COMPANY_WORDS, EDGE_PUNCT, FAMILY_WORDS, GENERIC_ORG_NOUNS,
+                             INNER_CAPITAL_PREFIXES, NAME_LIKE_COUNTRIES, NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON,
+                             PLACE_AFTER, PUBLIC_BODY_WORDS, QUESTION_OPENERS, THING_BEFORE, THING_FIRST, THING_LAST,
+                             TITLE_WORDS)
 
 _DIGIT = re.compile(r"\d")
+_INNER_CAPITAL = re.compile(r"[a-zà-ÿ][A-Z]")
+_INITIAL = re.compile(r"[A-Z]\.")
+_PARTICLE_NAME = re.compile(r"[dDlL]['’][A-ZÀ-Ý]\w+")   # "d'Estaing", "L'Heureux"
 
 
 def find_persons(spans, doc, gaz, caps_title, title_len):
@@ -25,6 +30,8 @@ def find_persons(spans, doc, gaz, caps_title, title_len):
         if s.label != "PERSON":
             continue
         name, start = strip_titles(s, gaz)
+        if name and " " in name and name.split(" ", 1)[0].lower() in QUESTION_OPENERS and is_question(s, doc):
+            name, start = name.split(" ", 1)[1], start + len(name.split(" ", 1)[0]) + 1
         if name and " " not in name and is_titled(s, name, doc):
             titled_names.add(name)
         if not name or is_person_junk(name, s, doc, caps_title):
@@ -36,7 +43,33 @@ def find_persons(spans, doc, gaz, caps_title, title_len):
         nxt = doc[s.tok_end] if s.tok_end < len(doc) else None
         if nxt is not None and nxt.text in NAME_SUFFIXES and not name.endswith(nxt.text):
             name += " " + nxt.text
+        elif (nxt is not None and nxt.text == "-" and not doc[s.tok_end - 1].whitespace_
+              and s.tok_end + 1 < len(doc) and doc[s.tok_end + 1].is_lower):
+            k = s.tok_end   # the model cut a hyphenated surname: "Chan" of "Chan-o-cha"
+            while k + 1 < len(doc) and doc[k].text == "-" and not doc[k - 1].whitespace_ and doc[k + 1].is_lower:
+                k += 2
+            name += doc[s.tok_end:k].text
+        elif nxt is not None and " " in name and is_name_tail(nxt, gaz):
+            name += " " + nxt.text   # "Valéry Giscard" + "d'Estaing", "Yuval Noah" + "Hariri"
+            for cap in CAPTION_WORDS:   # glued: "Gloria La RivaImage"
+                if name.endswith(cap) and name[-len(cap) - 1].islower():
+                    name = name[: -len(cap)]
         cands[i] = (name, start)
+    # A lone name the article also gives as a storm, god or place ("Hurricane Humberto", "Waterloo station",
+    # "Abydos, Saqqara and ...") is no person.
+    things = thing_names(doc, spans, gaz)
+    # Common words the article also names as an org or product ("Red Hat" of "Red Hat Enterprise
+    # Linux", "Crew Dragon") are that thing.
+    other = [s.text for s in spans if s.label != "PERSON"]
+    for i, (name, _) in list(cands.items()):
+        if name in titled_names:
+            continue
+        votes = labels.get(name, Counter())
+        if (" " not in name and name in things) or (all(w.lower() in gaz.common_words for w in name.split())
+                              and any(t == name or t.startswith(name + " ") for t in other)):
+            del cands[i]
+        elif " " not in name and sum(votes.values()) - votes["PERSON"] > votes["PERSON"]:
+            del cands[i]   # "Samos" labelled GPE more often than PERSON
     # A city or region labelled PERSON is not a person, unless it is part of a longer name here.
     all_tokens = [name_tokens(n) for n, _ in cands.values()]
     for i, (name, _) in list(cands.items()):
@@ -44,6 +77,12 @@ def find_persons(spans, doc, gaz, caps_title, title_len):
             toks = name_tokens(name)
             if not any(toks < other for other in all_tokens):
                 del cands[i]
+    known = {name for name, _ in cands.values()}
+    for i, s in enumerate(spans):
+        if s.label == "ORG" and i not in cands:
+            full = person_in_org(s, known, doc, gaz)   # "Ricardo Rosselló Nevares", "Vermont Bernie Sanders"
+            if full and not is_person_junk(full[0], s, doc, caps_title):
+                cands[i] = full
     known = {name for name, _ in cands.values()}
     known_tokens = {t for name in known if " " in name for t in name.split()}
     # The same string labelled ORG / GPE / NORP elsewhere: a person when PERSON is how the model
@@ -64,26 +103,103 @@ def find_persons(spans, doc, gaz, caps_title, title_len):
     return hits, {i: values.get(name) for i, (name, _) in cands.items()}
 
 
+def person_in_org(s, known, doc, gaz):
+    """An ORG span that is a person's name: one a PERSON span of the article names in part ("Morgan
+    Tsvangirai" beside "Tsvangirai"), or a given name and surname after a place ("Vermont Bernie Sanders").
+    Return (name, doc char start) or None."""
+    words = s.text.split()
+    cut = next((n for n in (3, 2, 1) if len(words) - n >= 2 and gaz.lookup(" ".join(words[:n]))), 0)
+    rest = words[cut:]
+    if not 2 <= len(rest) <= 4 or not all(is_plain_name_word(w, gaz) for w in rest):
+        return None
+    toks = name_tokens(" ".join(rest))
+    # the words it adds to the article's name are no English words ("Morgan", "Nevares"; not "Neither")
+    part_of = any(name_tokens(k) < toks and all(t not in gaz.common_words for t in toks - name_tokens(k))
+                  for k in known)
+    # "Senator from Vermont Bernie Sanders", "First Minister of Scotland Nicola Sturgeon"
+    after_place = (cut > 0 and len(rest) == 2 and rest[0].lower() not in gaz.common_words and s.tok_start >= 2
+                   and doc[s.tok_start - 1].lower_ in ("from", "of")
+                   and doc[s.tok_start - 2].lower_.rstrip(".") in TITLE_WORDS)
+    if not (part_of or after_place):
+        return None
+    return " ".join(rest), s.start + len(" ".join(words[:cut])) + (1 if cut else 0)
+
+
+def is_plain_name_word(w, gaz):
+    """A word that can be part of a person's name in an ORG span: capitalised, letters, no institution
+    word ("Party", "Bank"), title or place."""
+    low = w.lower()
+    return (w[:1].isupper() and not w.isupper() and w.replace("-", "").replace("'", "").isalpha()
+            and low not in COMPANY_WORDS and low not in GENERIC_ORG_NOUNS and low not in THING_LAST
+            and low not in PUBLIC_BODY_WORDS and low not in TITLE_WORDS and not gaz.lookup(w))
+
+
+def is_question(s, doc):
+    """Whether the span opens a sentence that ends in a question mark ("Will Red Hat employees ...?")."""
+    prev = doc[s.tok_start - 1].text if s.tok_start > 0 else "\n"
+    if not (prev.strip() == "" or prev in ".?!)]\"'“”"):
+        return False
+    for t in doc[s.tok_end:s.tok_end + 60]:
+        if t.text in (".", "!", "?") or "\n" in t.text:
+            return t.text == "?"
+    return False
+
+
+def thing_names(doc, spans, gaz):
+    """Single words the article shows to be a storm, god, ship or place: after "Hurricane", "the god"
+    ("Humberto", "Thoth"), before "station", "pipeline" ("Waterloo"), or listed with places
+    ("Abydos, Saqqara, and Tuna el-Gebel": not "Ted Cruz of Texas, David Perdue of Georgia")."""
+    out = set()
+    for t in doc[1:]:
+        prev = doc[t.i - 1]
+        if t.text[:1].isupper() and prev.lower_ in THING_BEFORE:
+            out.add(t.text)
+        if t.is_lower and t.lower_ in PLACE_AFTER and prev.text[:1].isupper() and prev.ent_type_ == "PERSON":
+            out.add(prev.text)
+    places = [s for s in spans if s.label in ("GPE", "LOC", "FAC") or (s.label != "PERSON" and gaz.lookup(s.text))]
+    by_start = {s.tok_start: s for s in places}
+    by_end = {s.tok_end: s for s in places}
+    for s in spans:
+        if s.label != "PERSON" or " " in s.text:
+            continue
+        # "Causeway Bay, and Tin Hau": a place, a comma or "and", then the name (or the other way round)
+        j = s.tok_start - 1
+        while j >= 0 and doc[j].text in (",", "and", "or"):
+            j -= 1
+        k = s.tok_end
+        while k < len(doc) and doc[k].text in (",", "and", "or"):
+            k += 1
+        if (j < s.tok_start - 1 and j + 1 in by_end) or (k > s.tok_end and k in by_start):
+            out.add(s.text)
+    return out
+
+
 def strip_titles(s, gaz):
     """Drop a leading title ("Foreign Minister", "Mr", "Russian President") from a PERSON span."""
     words = s.text.split(" ")
     cut = 0
     for n, w in enumerate(words[:-1]):
         lw = w.lower().rstrip(".")
-        if lw in TITLE_WORDS:
+        if lw in TITLE_WORDS or (fold(w) in NOT_PERSON and words[n + 1][:1].isupper()):   # "Twitter West"
             cut = n + 1
         elif not (w[:1].islower() or w.endswith(("'s", "’s")) or gaz.lookup(w.rstrip("'s’"))):
             break
     # A leading place ("Koszalin Piotr Jedlinski") is no part of the name.
-    while len(words) - cut > 2 and gaz.lookup(words[cut]):
+    # ("George W. Bush": a place name before an initial is the given name)
+    while len(words) - cut > 2 and gaz.lookup(words[cut]) and not _INITIAL.fullmatch(words[cut + 1]):
         cut += 1
+    # "Sally Capp's Mayorship": the name ends at a possessive
+    for n in range(cut, len(words) - 1):
+        if words[n].endswith(("'s", "’s")):
+            words = words[:n] + [words[n][:-2]]
+            break
     while len(words) - cut > 1 and words[-1] in CAPTION_WORDS:
         words = words[:-1]
     for cap in CAPTION_WORDS:   # glued: "Jo JorgensenImage"
         w = words[-1]
         if w.endswith(cap) and len(w) > len(cap) + 3 and w[-len(cap) - 1].islower():
             words[-1] = w[: -len(cap)]
-    name = " ".join(words[cut:])
+    name = " ".join(words[cut:]).replace("\u2024", ".")   # ONE DOT LEADER: "Sergey M\u2024"
     start = s.start + (len(" ".join(words[:cut])) + 1 if cut else 0)
     # A name must not start with punctuation left from the title ("Gen. -", "'s").
     lead = len(name) - len(name.lstrip(EDGE_PUNCT + "."))
@@ -101,6 +217,11 @@ def is_person_junk(name, s, doc, caps_title):
         return True
     if fold(name) in NOT_PERSON:
         return True
+    if any(is_brand_word(w) for w in words):   # "SpaceX", "UpGuard", "EastMed"
+        return True
+    if any(w[:1].islower() and w.split("-")[0] not in NAME_PARTICLES and not w.split("-")[-1][:1].isupper()
+           for w in words):   # "Si el Senado" (not "el-Sisi")
+        return True
     if len(words) == 1:
         w = words[0]
         if len(w) < 2 or (w.isupper() and len(w) > 1 and not caps_title):
@@ -112,6 +233,15 @@ def is_person_junk(name, s, doc, caps_title):
             return True
     elif all(w.isupper() for w in words if w.isalpha()) and not caps_title:
         return True
+    return False
+
+
+def is_brand_word(w):
+    """A word with a capital inside that no name prefix explains: "SpaceX", "UpGuard" (not "McCain")."""
+    for part in re.split(r"[-'’]", w):
+        m = _INNER_CAPITAL.search(part)
+        if m and part[:m.start() + 1] not in INNER_CAPITAL_PREFIXES:
+            return True
     return False
 
 
@@ -152,6 +282,8 @@ def resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len):
 def complete_name(word, doc, gaz, caps_title, title_len):
     """A lone name the model found only in part: take the capitalised name words next to it in the
     text ("Alexei" + "Leonov", "Valeria" + "Gazzola") when they are no title, place or common word."""
+    if word.lower().rstrip(".") in TITLE_WORDS:   # "Cde [comrade] Robert Mugabe"
+        return None
     best = None
     for t in doc:
         if t.text != word or (caps_title and t.idx < title_len):
@@ -161,6 +293,9 @@ def complete_name(word, doc, gaz, caps_title, title_len):
             j -= 1
         while k < len(doc) and k - t.i <= 2 and is_name_word(doc[k], gaz):
             k += 1
+        while (k + 1 < len(doc) and not doc[k - 1].whitespace_ and doc[k].text == "-"   # "Chan-o-cha"
+               and doc[k + 1].is_lower and doc[k + 1].lower_ not in gaz.common_words):  # not "Lua-based"
+            k += 2
         if k - j > 1 and (best is None or k - j > len(best.split())):
             best = doc[j:k].text
     return best
@@ -175,6 +310,14 @@ def is_name_word(tok, gaz):
         return False
     low = text.lower().rstrip(".")
     return low not in TITLE_WORDS and low not in gaz.common_words and not gaz.lookup(text)
+
+
+def is_name_tail(tok, gaz):
+    """A token the model left off the end of a full name: "d'Estaing", or an unlabelled capitalised
+    word that is no English word, title or place ("Hariri")."""
+    if tok.ent_type_ or tok.lower_.rstrip(".") in COMPANY_WORDS:
+        return False
+    return bool(_PARTICLE_NAME.fullmatch(tok.text)) or (is_name_word(tok, gaz) and not tok.text.isupper())
 
 
 def is_titled(s, name, doc):
@@ -200,7 +343,7 @@ def looks_like_name(name, gaz):
         return True
     w = words[0]
     return (w[:1].isupper() and not w.isupper() and len(w) > 2 and w.replace("-", "").replace("'", "").isalpha()
-            and w.lower() not in gaz.common_words and not gaz.lookup(w))
+            and w.lower() not in gaz.common_words and w.lower() not in TITLE_WORDS and not gaz.lookup(w))
 
 
 def name_tokens(name):

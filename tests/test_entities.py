@@ -1,10 +1,14 @@
 """The extractor on the real spaCy pipeline: people, countries and orgs with their mentions."""
+import base64
+import random
+import signal
 from pathlib import Path
 
 import pytest
 
 from indexer.aliases import Aliases
 from indexer.entities import Entities, Extractor, Mention
+from indexer.orgs import clean_org, long_form_before
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0460e67650089926.txt"
 
@@ -153,3 +157,126 @@ def test_aliases_are_applied_to_values_and_mentions(nlp, tmp_path):
 def test_empty_article(nlp, extractor):
     ents = run(nlp, extractor, "", "")
     assert ents == Entities([], [], [], [])
+
+
+# ---- regressions from the QA pass ----------------------------------------------------------------
+
+def _with_alarm(seconds, fn, *args):
+    """Run fn under a hard SIGALRM guard: a runaway (quadratic) rule fails the test instead of hanging it."""
+    def stop(signum, frame):
+        raise TimeoutError(f"extraction ran over {seconds}s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM")
+def test_long_unbroken_token_extracts_without_quadratic_scan(nlp, extractor):
+    # 100,000 x "T" in a title took minutes in the acronym scan of indexer.orgs.
+    title = "T" * 200_000
+    doc = nlp(title + "\n\nThe Federal Security Service (FSB) said so.")
+    ents = _with_alarm(10, extractor.extract, doc, len(title))
+    assert "Federal Security Service" in ents.org or "FSB" not in ents.org
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM")
+def test_megabyte_base64_blob_extracts_without_quadratic_scan(nlp, extractor):
+    blob = base64.b64encode(random.Random(7).randbytes(740_000)).decode()[:990_000]
+    blob = " (AB) ".join(blob[i:i + 50_000] for i in range(0, len(blob), 50_000))
+    doc = nlp.make_doc("Dump\n\n" + blob)   # the tokenizer's Doc: the scan reads doc.text, NER is not under test
+    ents = _with_alarm(10, extractor.extract, doc, 4)
+    assert ents.person == []
+
+
+@pytest.mark.parametrize("text, short, long", [
+    ("The Federal Security Service (FSB)", "FSB", "Federal Security Service"),
+    ("On Monday the Federal Security Service (FSB)", "FSB", "Federal Security Service"),
+    ("Director Anthony Fauci of the National Institute of Allergy and Infectious Diseases (NIAID)", "NIAID",
+     "National Institute of Allergy and Infectious Diseases"),
+    ("loans from the Bank of the West (BOW)", "BOW", "Bank of the West"),
+    ("said Reuters (RTR)", "RTR", None),
+    ("T" * 5000 + " (T)", "T", None),
+])
+def test_acronym_long_form_is_read_backwards_from_the_bracket(text, short, long):
+    assert long_form_before(text, text.rindex(" ("), short) == long
+
+
+def test_time_zones_speaker_tags_and_generic_words_are_no_orgs(nlp, extractor):
+    ents = run(nlp, extractor, "Interview",
+               "The fire started at 19:00 local time (1700 UTC), the House said. Secretary of State Mike "
+               "Pompeo spoke to the Court.\n\n((WN)) What happened next?\n\n((WN)) Why did you leave?")
+    assert not {"UTC", "WN", "House", "State", "Court"} & set(ents.org)
+
+
+def test_org_with_an_unclosed_bracket_is_cut_and_its_acronym_joins(nlp, extractor):
+    ents = run(nlp, extractor, "Outbreak",
+               "The World Health Organization (WHO) declared an emergency. The WHO said cases were rising.")
+    assert "World Health Organization" in ents.org
+    assert not [o for o in ents.org if "(" in o or o == "WHO"]
+
+
+def test_org_case_variants_join_and_documents_are_no_orgs(nlp, extractor):
+    ents = run(nlp, extractor, "Primary",
+               "The Democratic party held a debate. Later the Democratic Party announced its rules. The "
+               "United States Constitution says little about parties.")
+    assert "Democratic Party" in ents.org and "Democratic party" not in ents.org
+    assert "United States Constitution" not in ents.org
+
+
+def test_person_after_a_place_is_no_org(nlp, extractor):
+    ents = run(nlp, extractor, "Primaries",
+               "On Wednesday, United States Senator from Vermont Bernie Sanders ended his bid. Sanders "
+               "endorsed Joe Biden.")
+    assert not [o for o in ents.org if "Sanders" in o]
+
+
+def test_storms_gods_and_stations_are_no_people(nlp, extractor):
+    ents = run(nlp, extractor, "Storm",
+               "Humberto, now officially Hurricane Humberto, is moving north. Humberto had winds of 75 mph. "
+               "The ibis represented the god Thoth. People asked Thoth for help. An engineer died at Waterloo "
+               "station. Waterloo station is in London.")
+    assert not {"Humberto", "Thoth", "Waterloo"} & set(ents.person)
+
+
+def test_brand_words_are_no_people(nlp, extractor):
+    ents = run(nlp, extractor, "Launch",
+               "The contract with SpaceX is valued at US$2.6 billion. Last year, SpaceX tested a rocket. "
+               "According to UpGuard, a cybersecurity firm, UpGuard found two databases.")
+    assert not {"SpaceX", "UpGuard"} & set(ents.person)
+
+
+def test_question_opener_and_possessive_tail_are_no_part_of_a_name(nlp, extractor):
+    ents = run(nlp, extractor, "Interview",
+               "Will Red Hat employees be barred from contributing? What does Melbourne lack under Sally "
+               "Capp's Mayorship? Currently, Sally Capp is the Lord Mayor of Melbourne.")
+    assert not [p for p in ents.person if p.startswith("Will ") or "Mayorship" in p]
+
+
+def test_short_form_after_a_place_like_given_name_joins_the_full_name(nlp, extractor):
+    # "George" is also a city: it must not be cut from "George W. Bush", leaving "W. Bush".
+    ents = run(nlp, extractor, "Ruling",
+               "The decision cemented George W. Bush's victory over Al Gore in the 2000 election.")
+    assert "W. Bush" not in ents.person
+    assert [p for p in ents.person if p.endswith("Bush")] in ([], ["George W. Bush"])
+
+
+def test_new_titles_are_stripped(nlp, extractor):
+    ents = run(nlp, extractor, "Visit",
+               "Joe Biden travelled to Ireland with Taoiseach Leo Varadkar. Zimbabwe's founding father, "
+               "Cde [comrade] Robert Mugabe, was buried. Robert Mugabe ruled for decades.")
+    assert not [p for p in ents.person if p.startswith(("Taoiseach", "Cde"))]
+
+
+@pytest.mark.parametrize("text, cleaned", [
+    ("World Health Organization (WHO", "World Health Organization"),
+    ("Center for Biological Diversity and", "Center for Biological Diversity"),
+    ("Democratic party", "Democratic Party"),
+    ("the department", "the department"),
+])
+def test_org_text_is_cleaned(text, cleaned):
+    assert clean_org(text) == cleaned
