@@ -92,6 +92,38 @@ def score(golds, preds, person_precision=True):
     return {f: prf(*v) for f, v in tot.items()}, per
 
 
+def score_topics(name, arts, preds, shared):
+    """Topic figures: Wikinews top-1 and micro P/R/F1 against the gold; Reuters economy first."""
+    from topics_compare import ECON, NOT_ECON
+
+    scored = [a for a in arts if a["id"] in preds and "topic" in preds[a["id"]]]
+    if not scored:
+        return None  # --direct runs the entity extractor only
+    if name == "reuters":
+        econ = [a for a in scored if set(a.get("topics", [])) - NOT_ECON]
+        first = sum(preds[a["id"]]["topic"][:1] == [ECON] for a in econ)
+        return {"econ_articles": len(econ), "econ_first": first / max(len(econ), 1)}
+    path = Path(shared) / "corpora" / "wikinews" / "wikinews_gold.jsonl"
+    gold = {g["id"]: set(g["topics"]) for g in map(json.loads, open(path, encoding="utf-8")) if g}
+    tp = fp = fn = top1 = 0
+    for a in scored:
+        g, p = gold[a["id"]], preds[a["id"]]["topic"]
+        top1 += bool(p) and p[0] in g
+        tp, fp, fn = tp + len(g & set(p)), fp + len(set(p) - g), fn + len(g - set(p))
+    return {"top1": top1 / len(scored), **prf(tp, fp, fn)}
+
+
+def print_topics(t):
+    if t is None:
+        return
+    if "econ_first" in t:
+        print(f"topic    economy first for {t['econ_first']:.3f} of {t['econ_articles']} articles "
+              "with an economic TOPICS label (target >= 0.90)")
+    else:
+        print(f"topic    top1={t['top1']:.3f} (target >= 0.85)  P={t['p']:.3f} R={t['r']:.3f} "
+              f"F1={t['f']:.3f} (target >= 0.70)  (tp={t['tp']} fp={t['fp']} fn={t['fn']})")
+
+
 # ---- corpora -------------------------------------------------------------------------------------
 
 def load_wikinews(shared, limit):
@@ -213,6 +245,8 @@ def main(argv=None):
             totals = {"places": totals["country"], "people": totals["person"]}
             per = {i: {"places": e["country"], "people": e["person"]} for i, e in per.items()}
         report(name, totals, per, arts)
+        topics = score_topics(name, arts, preds, args.shared)
+        print_topics(topics)
         if "extract_s" in timing:
             n = max(timing["articles"], 1)
             print(f"timing: NER {timing['ner_s']:.1f}s ({timing['tokens'] / max(timing['ner_s'], 1e-9):.0f} tokens/s), "
@@ -220,7 +254,7 @@ def main(argv=None):
                   f"= {100 * timing['extract_s'] / max(timing['ner_s'], 1e-9):.1f}% of NER time")
         else:
             print(f"timing: index {timing['total_s']:.1f}s for {timing['articles']} articles")
-        results[name] = {"totals": totals, "timing": timing, "articles": per}
+        results[name] = {"totals": totals, "topics": topics, "timing": timing, "articles": per}
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
 

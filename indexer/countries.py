@@ -18,6 +18,8 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_TAIL = re.compile(rf"[\s,]*(?:{_MONTH}\s*\d{{1,2}}|\d{{1,2}}\s+{_MONTH})\b.*$", re.I)
 
 
+# Memoised: extraction folds the same few thousand names many times per article (a pure function of str).
+@lru_cache(maxsize=1 << 16)
 def fold(name):
     """Return the lookup key of a name: accents stripped, lower case, one space, straight quotes."""
     s = unicodedata.normalize("NFKD", name.replace("’", "'").replace("‘", "'"))
@@ -44,6 +46,8 @@ class Gazetteer:
         self._state_abbr = data["us_state_abbr"]     # "calif." -> "US"
         self.canonical = frozenset(self.names.values())
         self.common_words = frozenset(data.get("common_words", ()))   # lower-case English words
+        # folded key -> Hit or None, filled on first use: bounded by the tables, Hits are immutable
+        self._name_hits, self._place_hits = {}, {}
 
     @classmethod
     def load(cls, path=DATA):
@@ -53,13 +57,27 @@ class Gazetteer:
 
     def name(self, text):
         """Look up a country name, abbreviation, former name or demonym (not cities)."""
-        got = self._names.get(fold(text))
-        return Hit(self.names[got[0]], got[1]) if got and got[0] in self.names else None
+        key = fold(text)
+        try:
+            return self._name_hits[key]
+        except KeyError:
+            got = self._names.get(key)
+            hit = Hit(self.names[got[0]], got[1]) if got and got[0] in self.names else None
+            if got:
+                self._name_hits[key] = hit   # only table keys are kept, so the cache cannot grow past them
+            return hit
 
     def place(self, text):
         """Look up a city (100,000+), region, state or metonym ("Kremlin")."""
-        code = self._places.get(fold(text))
-        return Hit(self.names[code], "place") if code in self.names else None
+        key = fold(text)
+        try:
+            return self._place_hits[key]
+        except KeyError:
+            code = self._places.get(key)
+            hit = Hit(self.names[code], "place") if code in self.names else None
+            if code is not None:
+                self._place_hits[key] = hit
+            return hit
 
     def lookup(self, text):
         """Country name first, then place."""

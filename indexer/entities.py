@@ -73,31 +73,40 @@ class _Run:
         self.ex, self.gaz, self.doc = ex, ex.gaz, doc
         self.title_len, self.body_off = title_len, title_len + 2
         self.dateline = dateline
-        title = doc.text[:title_len]
+        # Doc.text and Token attributes are rebuilt on every access: read them once per article.
+        self.text = doc.text
+        self.words, self.lowers = [], []
+        for t in doc:
+            self.words.append(t.text)
+            self.lowers.append(t.lower_)
+        title = self.text[:title_len]
         letters = [c for c in title if c.isalpha()]
         self.caps_title = len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.9
         self.hits = {"person": [], "country": [], "org": []}   # facet -> [(start, end, value)]
 
     def run(self):
-        doc, gaz, hits = self.doc, self.gaz, self.hits
-        spans = [s for s in (_clean(e) for e in doc.ents) if s is not None]
+        doc, gaz, hits, words, lowers = self.doc, self.gaz, self.hits, self.words, self.lowers
+        ents = doc.ents
+        spans = [s for s in (_clean(e, self.text) for e in ents) if s is not None]
         if self.caps_title:
             spans = [s for s in spans if s.start >= self.title_len]
         covered = [None] * len(doc)
-        for e in doc.ents:
+        for e in ents:
+            label = e.label_
             for i in range(e.start, e.end):
-                covered[i] = e.label_
-        person_hits, persons = find_persons(spans, doc, gaz, self.caps_title, self.title_len)
+                covered[i] = label
+        person_hits, persons = find_persons(spans, doc, gaz, self.caps_title, self.title_len, words, lowers)
         hits["person"].extend(person_hits)
-        countries = CountryHits(doc, hits["country"])
+        countries = CountryHits(doc, hits["country"], self.text)
         add_span_countries(spans, persons, doc, gaz, countries)
         if self.dateline:
             country = gaz.dateline(self.dateline)
             if country:
                 hits["country"].append((-1, -1, country))
-        hits["org"].extend(find_orgs(spans, persons, doc, gaz))
+        hits["org"].extend(find_orgs(spans, persons, doc, gaz, self.text))
         # An ALL-CAPS wire title is left to scan_caps_title: country names and the body's surnames only.
-        scan_countries(doc, gaz, self.ex._scan_first, covered, self.body_off if self.caps_title else 0, countries)
+        scan_countries(doc, gaz, self.ex._scan_first, covered, self.body_off if self.caps_title else 0, countries,
+                       words, lowers)
         if self.caps_title:
             title_countries, title_persons = scan_caps_title(doc, gaz, self.title_len, self.body_off, hits["person"])
             hits["country"].extend(title_countries)
@@ -132,14 +141,17 @@ class _Run:
         return None
 
 
-def _clean(ent):
-    """Strip "the", possessives, edge punctuation and line breaks; return None for nothing left."""
-    text = ent.text
+def _clean(ent, doc_text=None):
+    """Strip "the", possessives, edge punctuation and line breaks; return None for nothing left.
+
+    `doc_text` is the Doc's text if the caller has it: slicing it is cheaper than Span.text."""
     start = ent.start_char
     end = ent.end_char
+    label = ent.label_
+    text = doc_text[start:end] if doc_text is not None else ent.text
     lead = len(text) - len(text.lstrip(EDGE_PUNCT))
     text, start = text[lead:], start + lead
-    if text[:3].lower() == "the" and text[3:4].isspace() and ent.label_ != "PERSON":   # "the\nDepartment"
+    if text[:3].lower() == "the" and text[3:4].isspace() and label != "PERSON":   # "the\nDepartment"
         text, start = text[4:], start + 4
     for suffix in ("'s", "’s", "'", "’"):
         if text.endswith(suffix):
@@ -150,4 +162,4 @@ def _clean(ent):
     text = " ".join(text.split())
     if not text:
         return None
-    return _Span(start, end, ent.label_, text, ent.start, ent.end)
+    return _Span(start, end, label, text, ent.start, ent.end)

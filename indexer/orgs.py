@@ -24,11 +24,14 @@ _LONG_FORM_WORDS = 12      # at most this many words before "(ABC)"
 _LONG_FORM_CHARS = 200     # ... within this many characters
 
 
-def find_orgs(spans, persons, doc, gaz):
-    """Return the org hits [(start, end, value)] of the ORG spans that are no person, country or place."""
+def find_orgs(spans, persons, doc, gaz, doc_text=None):
+    """Return the org hits [(start, end, value)] of the ORG spans that are no person, country or place.
+
+    `doc_text` is doc.text when the caller has it already (spaCy builds it anew on every access)."""
     acronyms = {}   # short -> long, from "Federal Security Service (FSB)" in this article
     people = [name_tokens(v) for v in persons.values() if v and " " in v]   # full names only
-    doc_text = doc.text   # built anew on every access
+    if doc_text is None:
+        doc_text = doc.text
     org_spans = []
     for i, s in enumerate(spans):
         if s.label != "ORG" or i in persons or org_country(s, gaz) or gaz.lookup(s.text):

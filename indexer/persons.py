@@ -19,8 +19,15 @@ _INITIAL = re.compile(r"[A-Z]\.")
 _PARTICLE_NAME = re.compile(r"[dDlL]['’][A-ZÀ-Ý]\w+")   # "d'Estaing", "L'Heureux"
 
 
-def find_persons(spans, doc, gaz, caps_title, title_len):
-    """Find person spans, resolve short forms; return ([(start, end, value)], {span index: value})."""
+def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None):
+    """Find person spans, resolve short forms; return ([(start, end, value)], {span index: value}).
+
+    `words` / `lowers` are the tokens' text and lower_ when the caller has them (a Token is built
+    anew on every doc[i])."""
+    if words is None:
+        words = [t.text for t in doc]
+    if lowers is None:
+        lowers = [t.lower_ for t in doc]
     labels = {}
     for s in spans:
         labels.setdefault(s.text, Counter())[s.label] += 1
@@ -57,7 +64,7 @@ def find_persons(spans, doc, gaz, caps_title, title_len):
         cands[i] = (name, start)
     # A lone name the article also gives as a storm, god or place ("Hurricane Humberto", "Waterloo station",
     # "Abydos, Saqqara and ...") is no person.
-    things = thing_names(doc, spans, gaz)
+    things = thing_names(doc, spans, gaz, words, lowers)
     # Common words the article also names as an org or product ("Red Hat" of "Red Hat Enterprise
     # Linux", "Crew Dragon") are that thing.
     other = [s.text for s in spans if s.label != "PERSON"]
@@ -94,7 +101,7 @@ def find_persons(spans, doc, gaz, caps_title, title_len):
                     " " not in s.text and s.text in known_tokens and s.label == "ORG"):
                 if not gaz.lookup(s.text) and not is_person_junk(s.text, s, doc, caps_title):
                     cands[i] = (s.text, s.start)
-    values = resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len)
+    values = resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, words)
     hits = []
     for i, (name, start) in cands.items():
         value = values.get(name)
@@ -145,17 +152,19 @@ def is_question(s, doc):
     return False
 
 
-def thing_names(doc, spans, gaz):
+def thing_names(doc, spans, gaz, words, lowers):
     """Single words the article shows to be a storm, god, ship or place: after "Hurricane", "the god"
     ("Humberto", "Thoth"), before "station", "pipeline" ("Waterloo"), or listed with places
-    ("Abydos, Saqqara, and Tuna el-Gebel": not "Ted Cruz of Texas, David Perdue of Georgia")."""
+    ("Abydos, Saqqara, and Tuna el-Gebel": not "Ted Cruz of Texas, David Perdue of Georgia").
+    `words` / `lowers` are the tokens' text and lower_."""
     out = set()
-    for t in doc[1:]:
-        prev = doc[t.i - 1]
-        if t.text[:1].isupper() and prev.lower_ in THING_BEFORE:
-            out.add(t.text)
-        if t.is_lower and t.lower_ in PLACE_AFTER and prev.text[:1].isupper() and prev.ent_type_ == "PERSON":
-            out.add(prev.text)
+    for i in range(1, len(words)):
+        if words[i][:1].isupper() and lowers[i - 1] in THING_BEFORE:
+            out.add(words[i])
+        # cheap tests first: a Token is built only for the rare candidate
+        if (lowers[i] in PLACE_AFTER and words[i - 1][:1].isupper() and doc[i].is_lower
+                and doc[i - 1].ent_type_ == "PERSON"):
+            out.add(words[i - 1])
     places = [s for s in spans if s.label in ("GPE", "LOC", "FAC") or (s.label != "PERSON" and gaz.lookup(s.text))]
     by_start = {s.tok_start: s for s in places}
     by_end = {s.tok_end: s for s in places}
@@ -164,10 +173,10 @@ def thing_names(doc, spans, gaz):
             continue
         # "Causeway Bay, and Tin Hau": a place, a comma or "and", then the name (or the other way round)
         j = s.tok_start - 1
-        while j >= 0 and doc[j].text in (",", "and", "or"):
+        while j >= 0 and words[j] in (",", "and", "or"):
             j -= 1
         k = s.tok_end
-        while k < len(doc) and doc[k].text in (",", "and", "or"):
+        while k < len(words) and words[k] in (",", "and", "or"):
             k += 1
         if (j < s.tok_start - 1 and j + 1 in by_end) or (k > s.tok_end and k in by_start):
             out.add(s.text)
@@ -256,8 +265,9 @@ def is_really_country(name, labels, gaz):
     return True
 
 
-def resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len):
-    """Map each name to the fullest name of the article it is part of ("Putin" -> "Vladimir Putin")."""
+def resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, words):
+    """Map each name to the fullest name of the article it is part of ("Putin" -> "Vladimir Putin");
+    `words` are the tokens' text."""
     first = {}
     for name, start in cands.values():
         first[name] = min(first.get(name, start), start)
@@ -268,7 +278,7 @@ def resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len):
         # keep only the maximal ones ("Barack Hussein Obama" over "Barack Obama")
         longer = [m for m in longer if not any(toks[m] < toks[o] for o in longer)]
         if not longer:
-            full = complete_name(n, doc, gaz, caps_title, title_len) if " " not in n else None
+            full = complete_name(n, doc, gaz, caps_title, title_len, words) if " " not in n else None
             out[n] = full or (n if looks_like_name(n, gaz) and is_lone_ok(n, cands, titled_names) else None)
         elif len(longer) == 1:
             out[n] = longer[0]
@@ -279,14 +289,18 @@ def resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len):
     return out
 
 
-def complete_name(word, doc, gaz, caps_title, title_len):
+def complete_name(word, doc, gaz, caps_title, title_len, words):
     """A lone name the model found only in part: take the capitalised name words next to it in the
-    text ("Alexei" + "Leonov", "Valeria" + "Gazzola") when they are no title, place or common word."""
+    text ("Alexei" + "Leonov", "Valeria" + "Gazzola") when they are no title, place or common word.
+    `words` are the tokens' text."""
     if word.lower().rstrip(".") in TITLE_WORDS:   # "Cde [comrade] Robert Mugabe"
         return None
     best = None
-    for t in doc:
-        if t.text != word or (caps_title and t.idx < title_len):
+    for i, text in enumerate(words):
+        if text != word:
+            continue
+        t = doc[i]
+        if caps_title and t.idx < title_len:
             continue
         j, k = t.i, t.i + 1
         while j > 0 and t.i - j < 2 and is_name_word(doc[j - 1], gaz):

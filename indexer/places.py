@@ -16,8 +16,8 @@ class CountryHits:
     """One article's country hits [(start, end, country)]; "Georgia" becomes the US state where the
     article reads American (decided once, at the first Georgia)."""
 
-    def __init__(self, doc, hits):
-        self.doc, self.hits = doc, hits
+    def __init__(self, doc, hits, text=None):
+        self.doc, self.hits, self._text = doc, hits, text   # text: doc.text if the caller has it
         self._georgia = None
 
     def add(self, start, end, hit):
@@ -29,7 +29,7 @@ class CountryHits:
 
     def _georgia_is_us_state(self):
         if self._georgia is None:
-            text = self.doc.text
+            text = self._text if self._text is not None else self.doc.text
             cue = any(c in text for c in GEORGIA_CUES)
             us = any(v == "United States" for _, _, v in self.hits) or any(
                 w in text for w in ("U.S.", "US ", "Atlanta", "United States", "American"))
@@ -125,23 +125,28 @@ def org_country(s, gaz):
     return None
 
 
-def scan_countries(doc, gaz, first, covered, from_char, countries):
+def scan_countries(doc, gaz, first, covered, from_char, countries, words=None, lowers=None):
     """Count country names, codes and demonyms the model did not label GPE/NORP (or labelled oddly).
 
     `first` is scan_index(gaz); `covered` the entity label of each token (None outside entities);
-    tokens before doc char `from_char` are not read.
+    tokens before doc char `from_char` are not read. `words` / `lowers` are the tokens' text and
+    lower_ when the caller has them (a Token is built anew on every doc[i]).
     """
+    if words is None:
+        words = [t.text for t in doc]
+    if lowers is None:
+        lowers = [t.lower_ for t in doc]
     start_tok = 0
     while start_tok < len(doc) and doc[start_tok].idx < from_char:
         start_tok += 1
     i, n_tok = start_tok, len(doc)
     while i < n_tok:
-        t = doc[i]
-        if not t.text[:1].isupper() or t.lower_ not in first:
+        low = lowers[i]
+        if low not in first or not words[i][:1].isupper():
             i += 1
             continue
         matched = False
-        for n in range(min(first[t.lower_], n_tok - i), 0, -1):
+        for n in range(min(first[low], n_tok - i), 0, -1):
             span = doc[i:i + n]
             hit = gaz.name(span.text)
             if hit is None:

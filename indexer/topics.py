@@ -79,6 +79,7 @@ class TopicClassifier:
         self.lexicon = build_lexicon(concepts, self.norm, settings.definition_weight,
                                      settings.definition_support, settings.size_power)
         self.max_len = max(len(t) for t in self.lexicon) if self.lexicon else 1
+        self._firsts = frozenset(t[0] for t in self.lexicon)   # no term starts elsewhere: skip the word
 
     @classmethod
     def load(cls, path=None, settings: Settings | None = None) -> "TopicClassifier":
@@ -115,12 +116,17 @@ class TopicClassifier:
                 weight[i] = w
         # content words only, each with its weight and place; a stop word does not break a phrase
         seq = []
-        for tok in doc:
-            if tok.is_alpha and (st := self.norm.word(tok.lower_)):
-                seq.append((st, weight.get(tok.i, 1.0), tok.i, tok.idx < title_len))
+        word = self.norm.word
+        for i, tok in enumerate(doc):   # i == tok.i, without building it again
+            if tok.is_alpha and (st := word(tok.lower_)):
+                seq.append((st, weight.get(i, 1.0), i, tok.idx < title_len))
         found: dict[tuple, Match] = {}
+        firsts = self._firsts
         i = 0
         while i < len(seq):
+            if seq[i][0] not in firsts:
+                i += 1
+                continue
             for n in range(min(self.max_len, MAX_PHRASE, len(seq) - i), 0, -1):
                 span = seq[i:i + n]
                 term = tuple(x[0] for x in span)
