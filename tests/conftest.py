@@ -13,3 +13,12 @@ def nlp():
     from indexer.nlp import load_nlp
 
     return load_nlp()
+
+
+@pytest.fixture(autouse=True)
+def _close_live_indexes():
+    """Close the explorer's searchers after each test: uncompounded segments hold open files."""
+    yield
+    from web.index import LiveIndex
+
+    LiveIndex.close_all()

@@ -6,6 +6,7 @@ is refreshed if the index has new commits. A generation folder that vanishes or 
 running server makes the index unavailable (503) until CURRENT names a readable one again.
 """
 import threading
+import weakref
 
 from flask import current_app, g
 from whoosh.index import EmptyIndexError
@@ -24,6 +25,8 @@ class IndexUnavailable(store.IndexMissing):
 class LiveIndex:
     """The index named by index_dir/CURRENT, re-opened when CURRENT changes."""
 
+    _instances = weakref.WeakSet()
+
     def __init__(self, index_dir):
         self.index_dir = index_dir
         self._lock = threading.Lock()
@@ -31,6 +34,32 @@ class LiveIndex:
         self._ix = None
         self._local = threading.local()
         self._wikinews = None
+        # Every thread's current searcher: an uncompounded index keeps its segment files open,
+        # so close() must reach searchers of other threads too.
+        self._open = set()
+        LiveIndex._instances.add(self)
+
+    def close(self):
+        """Close every searcher this index handed out; the next request opens afresh."""
+        with self._lock:
+            searchers, self._open = self._open, set()
+            self._ix, self._generation, self._local = None, None, threading.local()
+        for searcher in searchers:
+            try:
+                searcher.close()
+            except OPEN_ERRORS:
+                pass  # its files are already gone; nothing left to release
+
+    @classmethod
+    def close_all(cls):
+        """Close the searchers of every LiveIndex in this process (shutdown, end of a test)."""
+        for live in list(cls._instances):
+            live.close()
+
+    def _track(self, old, new):
+        with self._lock:
+            self._open.discard(old)
+            self._open.add(new)
 
     def _index(self):
         generation = store.current_generation(self.index_dir)
@@ -70,8 +99,11 @@ class LiveIndex:
                 current.close()
             local.searcher, local.ix = None, None
             local.searcher, local.ix = ix.searcher(), ix
+            self._track(current, local.searcher)
         elif not current.up_to_date():
+            # refresh() closes what the new searcher does not reuse; the old one is done.
             local.searcher = current.refresh()
+            self._track(current, local.searcher)
         return local.searcher
 
     def _forget(self):
@@ -80,6 +112,8 @@ class LiveIndex:
             self._ix, self._generation, self._wikinews = None, None, None
         current = getattr(self._local, "searcher", None)
         self._local.searcher, self._local.ix = None, None
+        with self._lock:
+            self._open.discard(current)
         if current is not None:
             try:
                 current.close()

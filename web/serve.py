@@ -4,4 +4,9 @@ from waitress import serve as waitress_serve
 
 def serve(app, host="127.0.0.1", port=5000, threads=8):
     """Serve app until interrupted."""
-    waitress_serve(app, host=host, port=port, threads=threads, ident="facetwire")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="facetwire")
+    finally:
+        from .index import LiveIndex
+
+        LiveIndex.close_all()
