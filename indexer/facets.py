@@ -16,6 +16,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
+from .query import evaluate
 from .schema import FACET_FIELDS, SUBTOPIC_JOIN
 
 NO_DATE = np.iinfo(np.uint64).max  # what the sortable date column holds for a document without one
@@ -28,6 +29,9 @@ class Column:
     values: list           # facet values of one segment, in lexicon order (ordinal = position)
     docs: np.ndarray       # segment-local document numbers ...
     ords: np.ndarray       # ... and the ordinal of one of their values, pair by pair
+
+    def __post_init__(self):
+        self.ordinal = {v: i for i, v in enumerate(self.values)}
 
 
 _columns = {}
@@ -77,6 +81,12 @@ def date_column(reader):
     return col
 
 
+def dates(searcher):
+    """Return date_column over the searcher's global document numbers."""
+    parts = [date_column(reader) for reader, _offset in _leaves(searcher)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
 def _leaves(searcher):
     return searcher.reader().leaf_readers()
 
@@ -89,23 +99,15 @@ def empty_mask(searcher):
 
 def query_mask(searcher, q):
     """Return the documents matching q (unscored), deleted ones excluded."""
-    mask = empty_mask(searcher)
-    if isinstance(q, wq.Every) and not q.fieldname:
-        ids = searcher.reader().all_doc_ids()
-    else:
-        ids = q.docs(searcher)
-    ids = np.fromiter(ids, dtype=np.int64)
-    mask[ids] = True
-    return mask
+    return evaluate(searcher, q)[0]
 
 
 def values_mask(searcher, fieldname, values):
     """Return the documents holding any of values in fieldname."""
     mask = empty_mask(searcher)
-    wanted = set(values)
     for reader, offset in _leaves(searcher):
         col = column(reader, fieldname)
-        ords = [i for i, v in enumerate(col.values) if v in wanted]
+        ords = [col.ordinal[v] for v in values if v in col.ordinal]
         if ords:
             mask[col.docs[np.isin(col.ords, ords)] + offset] = True
     return mask
@@ -126,16 +128,41 @@ def date_mask(searcher, date_from, date_to):
 
 def count_values(searcher, fieldname, mask):
     """Return {value: number of documents in mask holding it} (values with a zero count left out)."""
-    out = Counter()
-    for reader, offset in _leaves(searcher):
+    leaves = _leaves(searcher)
+    values, maps = merged_values(leaves, fieldname)
+    total = np.zeros(len(values), dtype=np.int64)
+    for (reader, offset), to_global in zip(leaves, maps):
         col = column(reader, fieldname)
         if not col.values:
             continue
         seg = mask[offset: offset + reader.doc_count_all()]
-        counts = np.bincount(col.ords[seg[col.docs]], minlength=len(col.values))
-        for i in np.flatnonzero(counts):
-            out[col.values[i]] += int(counts[i])
-    return out
+        total += np.bincount(to_global[col.ords[seg[col.docs]]], minlength=len(values))
+    found = np.flatnonzero(total)
+    return Counter(dict(zip([values[i] for i in found.tolist()], total[found].tolist())))
+
+
+_merged = {}
+
+
+def merged_values(leaves, fieldname):
+    """Return (every value of fieldname over the segments, [per segment: its ordinals -> positions there]).
+
+    Cached by the segments' ids, so counting adds per-segment bincounts as arrays and turns only
+    the final non-zero counts into Python objects.
+    """
+    key = (tuple(reader.segment().segment_id() for reader, _ in leaves), fieldname)
+    found = _merged.get(key)
+    if found is None:
+        cols = [column(reader, fieldname) for reader, _ in leaves]
+        values = sorted(set().union(*(c.values for c in cols))) if cols else []
+        where = {v: i for i, v in enumerate(values)}
+        maps = [np.asarray([where[v] for v in c.values], dtype=np.int64) for c in cols]
+        found = (values, maps)
+        with _columns_lock:
+            if len(_merged) >= 64:
+                _merged.clear()  # older generations of the index
+            _merged[key] = found
+    return found
 
 
 def live_value_counts(searcher, fieldname):

@@ -1,7 +1,9 @@
 """Searching an index: the request, query parsing with a friendly fallback, hits with snippets.
 
-Filters never enter the scored query: they become a set of allowed document numbers passed as
-`filter=` (see facets.filter_mask), so relevance depends on the words alone.
+Filters never enter the scored query: they are masks over document numbers (see facets.count_all)
+applied to the query's matches, so relevance depends on the words alone. The query is evaluated
+once (query.evaluate: matches and BM25F scores); only a query it cannot score is scored by
+Searcher.search, with the filter as `filter=`.
 """
 import calendar
 import math
@@ -9,10 +11,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from whoosh import highlight, query as wq
-from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
+import numpy as np
+from whoosh import highlight
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 
 from . import facets
+from .query import (  # noqa: F401 -- query parsing lived here; its public names still import from here
+    MAX_FUZZY, OPERATORS, QUERY_FIELDS, TEXT_FIELDS, ParsedQuery, fallback, make_parser, parse_query,
+    plain_query, shown, syntax_problem, _short,
+)
+from .query import Unscorable, evaluate
 from .schema import FACET_FIELDS, split_values
 
 SORTS = ("relevance", "newest", "oldest")
@@ -22,10 +30,6 @@ MAX_PAGE = 10_000
 MAX_QUERY = 500          # characters of q kept
 MAX_VALUE = 200          # characters of one filter value kept
 MAX_VALUES = 20          # values per facet kept
-MAX_FUZZY = 2            # edit distance: more is slow and matches everything
-TEXT_FIELDS = ("title", "body")
-QUERY_FIELDS = TEXT_FIELDS + FACET_FIELDS + ("id", "date")
-OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 SNIPPET_CHARS = 240
 
 
@@ -179,177 +183,6 @@ def _parse_date(text, name, warnings, end):
         return None
 
 
-# --- query parsing ---------------------------------------------------------------------------
-
-@dataclass
-class ParsedQuery:
-    text: str
-    query: wq.Query
-    error: str | None = None      # friendly message when the query could not be used as written
-    fallback: bool = False        # True when `query` is the plain-words reading of `text`
-    notes: list = field(default_factory=list)   # what was read differently from how it was written
-
-    @property
-    def messages(self):
-        """Return the notes and the error, for the warnings shown above the results."""
-        return self.notes + ([self.error] if self.error else [])
-
-
-def make_parser(schema):
-    parser = MultifieldParser(list(TEXT_FIELDS), schema)
-    parser.add_plugin(FuzzyTermPlugin())
-    return parser
-
-
-def parse_query(text, schema):
-    """Parse the user's query; on a syntax problem fall back to its plain words, with a message.
-
-    Before parsing, a `word:` prefix that names no field (a pasted URL, "Note: ...") becomes a
-    plain word, and a `date:` term that is not a date is left out; both with a note.
-    """
-    text = (text or "").strip()
-    if not text:
-        return ParsedQuery(text, wq.Every())
-    notes = []
-    words = _drop_bad_dates(_unknown_fields_as_words(text, notes), schema, notes)
-    if not words.strip():  # only bad dates, all left out
-        return ParsedQuery(text, wq.Every(), notes=notes + ["nothing else to search for — showing all articles"])
-    problem = syntax_problem(words)
-    if problem is None:
-        try:
-            parsed = _tame(make_parser(schema).parse(words))
-        except Exception as err:  # whoosh raises bare Exception for some inputs
-            problem = f"the query could not be read ({_short(err)})"
-        else:
-            error = _leaf_error(parsed)
-            if error is None and not _is_null(parsed):
-                return ParsedQuery(text, parsed, notes=notes)
-            problem = f"the query could not be read ({error})" if error else None
-    return fallback(text, words, schema, problem, notes)
-
-
-def fallback(text, words, schema, problem, notes=()):
-    """Return the plain-words reading of words, with a message that says what was searched."""
-    query = plain_query(words, schema)
-    if isinstance(query, wq.Every):
-        none = f"no searchable words in “{shown(text)}” — showing all articles"
-        message = f"{problem}, and there are {none}" if problem else none
-    else:
-        message = f"{problem or 'the query has no searchable words'}; searched for the plain words instead"
-    return ParsedQuery(text, query, message, fallback=True, notes=list(notes))
-
-
-def plain_query(text, schema):
-    """Return all the words of text AND-ed, with every operator, field name and symbol ignored."""
-    text = FIELD_PREFIX.sub(lambda m: " " if m[1] in QUERY_FIELDS else m[0], text)
-    words = [w for w in re.findall(r"\w+", text) if w not in OPERATORS]
-    parser = MultifieldParser(list(TEXT_FIELDS), schema)
-    parsed = parser.parse(" ".join(words)) if words else wq.NullQuery
-    return wq.Every() if _is_null(parsed) else parsed
-
-
-def shown(text, limit=60):
-    """Return text fit to quote in a message: invisible characters written as escapes, shortened."""
-    out = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text[:limit])
-    return out + ("…" if len(text) > limit else "")
-
-
-def _is_null(q):
-    return isinstance(q, type(wq.NullQuery))
-
-
-def _leaf_error(q):
-    """Return the message of the first error query Whoosh put in q (a field could not parse its text)."""
-    for leaf in q.leaves():  # a leaf query yields itself
-        error = getattr(leaf, "error", None)
-        if error is not None:
-            return _short(error)
-    return None
-
-
-FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(?=\S)")
-URL_PREFIX = re.compile(r"[A-Za-z][\w+.-]*://")
-
-
-def _unknown_fields_as_words(text, notes):
-    """Return text with every `word:` prefix that names no field turned into the plain word.
-
-    A pasted URL (http://…) is searched as its words without the scheme, silently (a scheme word
-    is in no article); other unknown prefixes get a note, as they are likely a mistyped field.
-    """
-    unknown = []
-
-    def plain(m):
-        name = m[1]
-        if name in QUERY_FIELDS:
-            return m[0]
-        if URL_PREFIX.match(text, m.start(1)):
-            return " "
-        unknown.append(name)
-        return name + " "
-
-    out = FIELD_PREFIX.sub(plain, text)
-    for name in dict.fromkeys(unknown):
-        notes.append(f"there is no field “{shown(name, 40)}”, so “{shown(name, 40)}:” was searched as a word "
-                     f"(fields: {', '.join(QUERY_FIELDS)})")
-    return out
-
-
-DATE_TERM = re.compile(r'(?:^|(?<=[\s(]))date:(\[[^\]]*\]?|\{[^}]*\}?|"[^"]*"?|[^\s()]+)')
-
-
-def _drop_bad_dates(text, schema, notes):
-    """Return text without its `date:` terms that are not dates, with a note for each."""
-    if "date" not in schema:
-        return text
-    parser = MultifieldParser(list(TEXT_FIELDS), schema)
-
-    def check(m):
-        try:
-            q = parser.parse(m[0])
-            error = _leaf_error(q) or ("not a date" if _is_null(q) else None)
-        except Exception as err:  # whoosh raises bare Exception for some date texts
-            error = _short(err)
-        if error is None:
-            return m[0]
-        notes.append(f"“{shown(m[0], 60)}” is not a date Facetwire understands, so it was left out: write "
-                     f"date:2020, date:2020-03-15 or date:[2020-03 to 2020-05], or use the From/To filter (from=, to=)")
-        return " "
-
-    return DATE_TERM.sub(check, text)
-
-
-def syntax_problem(text):
-    """Return why text is not a well-formed query, or None."""
-    if text.count('"') % 2:
-        return "a quotation mark is not closed"
-    depth = 0
-    for ch in text:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            return "a closing parenthesis has no opening one"
-    if depth:
-        return "a parenthesis is not closed"
-    if text.count("[") != text.count("]") or text.count("{") != text.count("}"):
-        return "a range bracket is not closed"
-    if re.search(r"(^|\s)(AND|OR|ANDNOT|ANDMAYBE)\s*$|^\s*(AND|OR|ANDNOT|ANDMAYBE)\s|(^|\s)NOT\s*$", text):
-        return "an operator (AND, OR, NOT) is missing a term"
-    return None
-
-
-def _tame(q):
-    """Clamp what would make a query very slow: fuzzy edit distance."""
-    def visit(node):
-        if isinstance(node, wq.FuzzyTerm) and node.maxdist > MAX_FUZZY:
-            node.maxdist = MAX_FUZZY
-        return node
-    return q.accept(visit)
-
-
-def _short(err):
-    return " ".join(str(err).split())[:120] or type(err).__name__
-
-
 # --- running a search -------------------------------------------------------------------------
 
 @dataclass
@@ -391,7 +224,7 @@ def search(searcher, request, facet_limit=None):
     """Run request against searcher: one page of hits with snippets, and the facet counts."""
     parsed = parse_query(request.q, searcher.schema)
     warnings = parsed.messages + list(request.warnings)
-    query_mask, parsed = _query_mask(searcher, parsed, warnings)
+    query_mask, scores, parsed = _evaluate(searcher, parsed, request, warnings)
     counts = facets.count_all(searcher, request, query_mask)
     total = int(counts.final_mask.sum())
     pages = max(1, math.ceil(total / request.per_page))
@@ -401,43 +234,72 @@ def search(searcher, request, facet_limit=None):
         page = pages
     hits = []
     if total:
-        results = _run(searcher, parsed.query, request, counts, limit=page * request.per_page)
-        start = (page - 1) * request.per_page
+        ranked = _ranked(searcher, parsed.query, request, counts, scores, limit=page * request.per_page)
         terms = highlight_terms(searcher, parsed)
-        hits = [make_hit(searcher, results.docnum(i), results.score(i), terms)
-                for i in range(start, min(len(results.top_n), page * request.per_page))]
+        hits = [make_hit(searcher, docnum, score, terms)
+                for docnum, score in ranked[(page - 1) * request.per_page:]]
     return SearchResult(request, parsed, total, page, pages, hits, counts, warnings)
 
 
-def _query_mask(searcher, parsed, warnings):
-    """Return the documents matching the words; a query that fails to run falls back to plain words."""
+def _evaluate(searcher, parsed, request, warnings):
+    """Return (mask, scores or None, parsed) of the words; a query that fails to run falls back to plain words."""
+    scored = request.effective_sort == "relevance"
     try:
-        return facets.query_mask(searcher, parsed.query), parsed
+        return (*_mask_and_scores(searcher, parsed.query, scored), parsed)
     except Exception as err:  # e.g. a range over a field that cannot hold one
         plain = fallback(parsed.text, parsed.text, searcher.schema, f"the query could not be run ({_short(err)})")
         warnings.insert(len(parsed.notes), plain.error)
-        return facets.query_mask(searcher, plain.query), plain
+        return (*_mask_and_scores(searcher, plain.query, scored), plain)
 
 
-def _run(searcher, q, request, counts, limit):
-    allowed = counts.allowed_set()
-    kwargs = {"limit": limit, "filter": allowed}
+def _mask_and_scores(searcher, q, scored):
+    if scored:
+        try:
+            return evaluate(searcher, q, scored=True)
+        except Unscorable:
+            pass  # _ranked lets Whoosh score the page
+    return evaluate(searcher, q)[0], None
+
+
+def _ranked(searcher, q, request, counts, scores, limit):
+    """Return [(docnum, score)] of the first `limit` documents of the result set (None: all), in order.
+
+    The same order and scores as Searcher.search(q, filter=..., sortedby=...) gives: by score
+    or date, ties by document number (reversed with sort=newest, as Whoosh reverses the whole key).
+    """
+    docs = np.flatnonzero(counts.final_mask)
     sort = request.effective_sort
     if sort in ("newest", "oldest"):
-        kwargs.update(sortedby="date", reverse=sort == "newest")
-    return searcher.search(q, **kwargs)
+        keys = facets.dates(searcher)[docs]
+        order = np.lexsort((docs, keys))
+        if sort == "newest":
+            order = order[::-1]
+        order = order[:limit]
+        return list(zip(docs[order].tolist(), keys[order].tolist()))
+    if scores is None:
+        results = searcher.search(q, limit=limit, filter=counts.allowed_set())
+        return [(results.docnum(i), results.score(i)) for i in range(len(results.top_n))]
+    values = scores[docs]
+    if limit is not None and limit < len(docs):
+        # the `limit` best; among equal scores at the cut, the lowest document numbers (as Whoosh)
+        cut = np.partition(values, len(values) - limit)[len(values) - limit]
+        above = values > cut
+        at_cut = np.flatnonzero(values == cut)[: limit - int(above.sum())]
+        keep = np.concatenate([np.flatnonzero(above), at_cut])
+        docs, values = docs[keep], values[keep]
+    order = np.lexsort((docs, -values))
+    return list(zip(docs[order].tolist(), values[order].tolist()))
 
 
 def ordered_docnums(searcher, request):
     """Yield every document number of the filtered set, in the request's order (no paging)."""
     parsed = parse_query(request.q, searcher.schema)
-    query_mask, parsed = _query_mask(searcher, parsed, [])
+    query_mask, scores, parsed = _evaluate(searcher, parsed, request, [])
     counts = facets.count_all(searcher, request, query_mask, facet_names=())
     if not counts.final_mask.any():
         return
-    results = _run(searcher, parsed.query, request, counts, limit=None)
-    for i in range(len(results.top_n)):
-        yield results.docnum(i)
+    for docnum, _score in _ranked(searcher, parsed.query, request, counts, scores, limit=None):
+        yield docnum
 
 
 def make_hit(searcher, docnum, score, terms):
@@ -508,12 +370,105 @@ def _clean(text):
     return text.replace(MARK_ON, "").replace(MARK_OFF, "")
 
 
+def _highlight(text, terms, analyzer, fragmenter, top, minscore=1):
+    """Return highlight.highlight(text, terms, analyzer, fragmenter, _MarkFormatter(), top, minscore=...).
+
+    The same fragments, but for the schema's StemmingAnalyzer the tokens come from _marked_tokens,
+    which stems each distinct word once instead of running every token through the filter chain.
+    """
+    termset = frozenset(terms)
+    parts = _analyzer_parts(analyzer)
+    if parts is None:
+        return highlight.highlight(text, termset, analyzer, fragmenter, _MarkFormatter(), top=top,
+                                   minscore=minscore)
+    tokens = _marked_tokens(text, termset, *parts, window=_context_window(fragmenter, text))
+    fragments = fragmenter.fragment_tokens(text, tokens)
+    best = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST, minscore)
+    return _MarkFormatter()(text, best)
+
+
+def _analyzer_parts(analyzer):
+    """Return (tokenizer pattern, stop filter, stem function, ignored words) of a StemmingAnalyzer, else None."""
+    items = getattr(analyzer, "items", None)
+    if not items or [type(i) for i in items] != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter]:
+        return None
+    tokenizer, _lower, stop, stem = items
+    if tokenizer.gaps:
+        return None
+    return tokenizer.expression, stop, stem._stem, stem.ignore
+
+
+def _marked_tokens(text, termset, pattern, stop, stemfn, ignore, window=None):
+    """Yield the tokens of analyzer(text, chars=True, removestops=False), `matched` set as
+    highlight.set_matched_filter does; one Token object reused, as Whoosh's tokenizers do.
+
+    With `window`, only the tokens within `window` tokens of a matched one: the rest cannot
+    change what a ContextFragmenter makes of the stream (see CONTEXT_TOKENS).
+    """
+    matches = list(pattern.finditer(text))
+    words = [m.group() for m in matches]
+    known = _known_forms(stop, stemfn, ignore)
+    forms = {}   # word -> (its indexed form, whether that is a query term)
+    for word in set(words):
+        form = known.get(word)
+        if form is None:
+            form = known[word] = _form(word, stop, stemfn, ignore)
+        forms[word] = (form, form in termset)
+    keep = range(len(words))
+    if window is not None:
+        hits = [i for i, w in enumerate(words) if forms[w][1]]
+        keep = _around(hits, window, len(words))
+    t = Token(chars=True, removestops=False)
+    for i in keep:
+        t.text, t.matched = forms[words[i]]  # the fragment scorer counts distinct matched forms
+        t.startchar, t.endchar = matches[i].span()
+        yield t
+
+
+_forms = {}   # id(stem function) -> (stem function, {word: indexed form}); ids stay valid while held
+
+
+def _known_forms(stop, stemfn, ignore):
+    key = (id(stop), id(stemfn))
+    found = _forms.get(key)
+    if found is None or found[0] is not stop or found[1] is not stemfn or len(found[2]) > 500_000:
+        found = _forms[key] = (stop, stemfn, {})
+    return found[2]
+
+
+def _form(word, stop, stemfn, ignore):
+    """Return the indexed form of a word: lower case, stemmed unless a stop word (as StopFilter keeps it)."""
+    lower = word.lower()
+    stopped = not (len(lower) >= stop.min and (stop.max is None or len(lower) <= stop.max)
+                   and lower not in stop.stops)
+    return lower if stopped or lower in ignore else stemfn(lower)
+
+
+def _around(hits, window, n):
+    """Return the indices within window of any of hits (ascending), as a list."""
+    out, end = [], 0
+    for i in hits:
+        start = max(i - window, end)
+        end = max(end, min(i + window + 1, n))
+        out.extend(range(start, end))
+    return out
+
+
+# A ContextFragmenter only looks back `surround` characters (at most surround / 2 + 1 tokens,
+# as tokens are separated) and ends a fragment within `surround` token characters after its
+# last match; tokens further than this from every match only pass through.
+def _context_window(fragmenter, text):
+    if type(fragmenter) is not highlight.ContextFragmenter or len(text) >= fragmenter.charlimit:
+        return None
+    return fragmenter.surround + 10
+
+
 def snippet(text, terms, analyzer, top=2):
     """Return up to `top` fragments of text around the matched terms, or its opening."""
     text = _clean(text)
     if terms:
         frag = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // top + 60, surround=70)
-        marked = highlight.highlight(text, terms, analyzer, frag, _MarkFormatter(), top=top)
+        marked = _highlight(text, terms, analyzer, frag, top)
         if marked:
             return _parts(marked)
     opening = " ".join(text[: SNIPPET_CHARS + 40].split())
@@ -527,7 +482,6 @@ def highlight_all(text, terms, analyzer):
     text = _clean(text)
     if not terms or not text:
         return [(text, False)] if text else []
-    frag = highlight.WholeFragmenter()
-    marked = highlight.highlight(text, terms, analyzer, frag, _MarkFormatter(), top=1, minscore=0)
+    marked = _highlight(text, terms, analyzer, highlight.WholeFragmenter(), top=1, minscore=0)
     return _parts(marked) if marked else [(text, False)]
 

@@ -2,6 +2,7 @@
 from collections import Counter
 from datetime import date
 
+import numpy as np
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -179,3 +180,22 @@ def test_index_top_values_breaks_ties_by_value(searcher):
     expected = Counter(a["source"] for a in ARTICLES)
     ranked = sorted(expected.items(), key=lambda vc: (-vc[1], vc[0]))
     assert facets.index_top_values(searcher, "source", 10) == ranked
+
+
+@pytest.mark.parametrize("name", FACET_NAMES)
+def test_count_values_over_any_mask_matches_plain_python(searcher, name):
+    # every third document: masks that no query gives, over values held in only some segments
+    ids = [searcher.stored_fields(d)["id"] for d in range(searcher.doc_count_all())]
+    mask = np.zeros(len(ids), dtype=bool)
+    mask[::3] = True
+    expected = Counter()
+    for a in ARTICLES:
+        if mask[ids.index(a["id"])]:
+            expected.update(values_of(a, name))
+    assert facets.count_values(searcher, name, mask) == expected
+
+
+def test_values_mask_with_values_missing_from_some_segments(searcher):
+    mask = facets.values_mask(searcher, "person", ["Kamala Harris", "Nobody At All"])
+    ids = {searcher.stored_fields(int(d))["id"] for d in np.flatnonzero(mask)}
+    assert ids == {a["id"] for a in ARTICLES if "Kamala Harris" in a["person"]}

@@ -6,10 +6,12 @@ facet values are set exactly, and every expected answer is computed from ARTICLE
 import re
 from datetime import date, datetime
 
+import numpy as np
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from indexer import store
+from indexer import facets, query, store
+from indexer.query import evaluate
 from indexer.schema import join_values
 from indexer.search import MAX_PAGE, SearchRequest, parse_query, search
 
@@ -370,3 +372,149 @@ def test_a_pasted_url_is_searched_as_words_without_an_error(handmade, q):
     result = search(handmade, SearchRequest.from_args({"q": q}))
     assert result.parsed.error is None and result.warnings == []
     assert result.total == 0  # no article holds these host names
+
+
+# --- evaluating queries with numpy: the same answers as plain Whoosh --------------------------
+
+# Two more articles dated like others (ties for the date sort), and an update and a deletion,
+# so that the index has deleted documents in several segments.
+EXTRA = [
+    dict(ARTICLES[4], id="a13", title="Harbour flood warning repeated", body="Another flood warning for the harbour."),
+    dict(ARTICLES[8], id="a14", title="Undated harbour note", body="The harbour strike note, undated."),
+]
+ENGINE_QUERIES = [
+    "harbour", "harbour election", "harbour OR election", "harbour AND NOT flood", "harbour NOT flood",
+    "NOT harbour", "NOT (harbour OR election)", "strike OR (election AND campaign)", "harbour ANDNOT strike",
+    "harbour ANDMAYBE strike", "flood ANDMAYBE harbour", '"pay deal"', '"harbour wall" OR vaccine',
+    '"the harbour" NOT storm', "harb*", "vacc* OR elect*", "h?rbour", "harbor~", "harbour~ AND NOT flood",
+    'title:harbour', 'body:"election challenge"', 'person:"Ana Lopez"', 'person:"Ana Lopez" OR election',
+    'country:Spain AND NOT harbour', "date:2020", "harbour date:[2020-03 to 2021-12]", "nothingmatches",
+    "harbour AND nothingmatches", "NOT nothingmatches", "*", '"flood warning was issued"', '"harbour wall"~3',
+    '"strike strike"', '"warning for the harbour" OR "arts festival"', '"crowds filled" AND NOT festival',
+]
+
+
+@pytest.fixture(scope="module")
+def churned(tmp_path_factory):
+    """An index of three segments with deletions in two of them, and articles with tied dates."""
+    path = tmp_path_factory.mktemp("churned")
+    ix = build_handmade(path, batches=3, articles=ARTICLES + EXTRA)
+    writer = ix.writer()
+    writer.delete_by_term("id", "a02")
+    writer.update_document(**document(dict(ARTICLES[11], body="A storm damaged the harbour quay again.")))
+    writer.commit(merge=False)
+    ix = store.open_index(path)
+    assert len(ix.reader().leaf_readers()) == 4 and ix.reader().has_deletions()
+    with ix.searcher() as s:
+        yield s
+
+
+def whoosh_docs(searcher, q):
+    return {hit.docnum for hit in searcher.search(q, limit=None, scored=False)}
+
+
+@pytest.mark.parametrize("text", ENGINE_QUERIES)
+def test_query_mask_is_what_whoosh_matches(churned, text):
+    q = parse_query(text, churned.schema).query
+    mask = facets.query_mask(churned, q)
+    assert set(np.flatnonzero(mask).tolist()) == whoosh_docs(churned, q)
+
+
+@pytest.mark.parametrize("text", ENGINE_QUERIES)
+def test_scores_and_order_are_whooshs(churned, text):
+    q = parse_query(text, churned.schema).query
+    expected = [(hit.docnum, hit.score) for hit in churned.search(q, limit=None)]
+    request = SearchRequest.from_args({"q": text, "per_page": "100", "sort": "relevance"})
+    hits = [(h.docnum, h.score) for h in search(churned, request).hits]
+    assert [d for d, _ in hits] == [d for d, _ in expected]
+    assert [s for _, s in hits] == pytest.approx([s for _, s in expected], rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["harbour", "harbour OR election", "NOT harbour", "strike AND NOT pay"])
+def test_numpy_scoring_path_is_taken_for_plain_terms(churned, text):
+    _mask, scores = evaluate(churned, parse_query(text, churned.schema).query, scored=True)
+    assert scores is not None
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5])
+def test_top_hits_at_a_cut_through_equal_scores_keep_the_lowest_docnums(churned, limit):
+    # "harbour" in the title only: several documents score the same
+    q = parse_query("title:harbour OR person:nobody", churned.schema).query
+    expected = [(hit.docnum, hit.score) for hit in churned.search(q, limit=limit)]
+    request = SearchRequest.from_args({"q": "title:harbour OR person:nobody", "per_page": "10"})
+    hits = search(churned, request).hits[:limit]
+    assert [h.docnum for h in hits] == [d for d, _ in expected]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("args", [{}, {"q": "harbour"}, {"country": "Spain"}, {"q": "NOT flood"}])
+def test_date_order_and_ties_are_whooshs(churned, sort, args):
+    q = parse_query(args.get("q", ""), churned.schema).query
+    request = SearchRequest.from_args(dict(args, sort=sort, per_page="100"))
+    result = search(churned, request)
+    allowed = {i for i, on in enumerate(result.counts.final_mask) if on}
+    expected = [hit.docnum for hit in churned.search(q, limit=None, sortedby="date", reverse=sort == "newest")
+                if hit.docnum in allowed]
+    assert [h.docnum for h in result.hits] == expected
+
+
+def test_paging_a_scored_search_matches_whoosh_page_by_page(churned):
+    q = parse_query("harbour OR strike OR election", churned.schema).query
+    expected = [hit.docnum for hit in churned.search(q, limit=None)]
+    got = []
+    for page in (1, 2, 3):
+        got += [h.docnum for h in search(churned, SearchRequest.from_args(
+            {"q": "harbour OR strike OR election", "per_page": "10", "page": str(page)})).hits]
+    assert got[:len(expected)] == expected
+
+
+def test_a_small_postings_cache_gives_the_same_answers(churned, monkeypatch):
+    query.clear_cache()
+    monkeypatch.setattr(query, "MAX_CACHED_POSTINGS", 4)
+    for text in ENGINE_QUERIES[:12]:
+        q = parse_query(text, churned.schema).query
+        assert set(np.flatnonzero(facets.query_mask(churned, q)).tolist()) == whoosh_docs(churned, q)
+        assert query._postings_size <= 4 or len(query._postings) == 1
+    query.clear_cache()
+
+
+def test_query_parsing_names_still_import_from_search():
+    from indexer import search as search_module
+    for name in ("ParsedQuery", "parse_query", "fallback", "plain_query", "shown", "syntax_problem",
+                 "make_parser", "TEXT_FIELDS", "QUERY_FIELDS"):
+        assert getattr(search_module, name) is getattr(query, name)
+
+
+def whoosh_snippet(text, terms, analyzer, top=2):
+    """The snippet as whoosh.highlight.highlight makes it from the full token stream."""
+    from whoosh import highlight
+    from indexer.search import SNIPPET_CHARS, _MarkFormatter, _parts
+    frag = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // top + 60, surround=70)
+    return _parts(highlight.highlight(text, frozenset(terms), analyzer, frag, _MarkFormatter(), top=top))
+
+
+LONG_BODY = " ".join(
+    f"Paragraph {i}: the harbour board said U.S. shipping rates rose 6.5 pct; officials' strike talks "
+    f"({'flooded' if i % 7 == 0 else 'calm'}) went on, and it was, as ever, a matter of rates." for i in range(60))
+
+
+@pytest.mark.parametrize("terms", [{"harbour"}, {"rate", "strike"}, {"flood"}, {"u.s"}, {"6.5"}, {"the"},
+                                   {"offici", "wa"}, {"nomatch"}, {"a", "it"}])
+@pytest.mark.parametrize("text", [a["body"] for a in ARTICLES] + [LONG_BODY, LONG_BODY[:2000], "Flood!" * 3])
+def test_snippets_are_whooshs_highlight(handmade, terms, text):
+    from indexer.search import snippet
+    analyzer = handmade.schema["body"].analyzer
+    expected = whoosh_snippet(text, terms, analyzer)
+    got = snippet(text, terms, analyzer)
+    assert got == expected if expected else not any(m for _, m in got)
+
+
+@pytest.mark.parametrize("terms", [{"harbour"}, {"elect", "heat"}, {"nomatch"}])
+def test_titles_are_marked_as_whoosh_marks_them(handmade, terms):
+    from whoosh import highlight
+    from indexer.search import _MarkFormatter, _parts, highlight_all
+    analyzer = handmade.schema["title"].analyzer
+    for a in ARTICLES:
+        marked = highlight.highlight(a["title"], frozenset(terms), analyzer, highlight.WholeFragmenter(),
+                                     _MarkFormatter(), top=1, minscore=0)
+        assert highlight_all(a["title"], terms, analyzer) == (_parts(marked) if marked else [(a["title"], False)])
