@@ -122,8 +122,9 @@ class _Run:
         """Analyse and write the articles, committing every `commit_every`."""
         writer = _writer(self.ix, self.index_dir)
         in_batch = {}
+        searchers = [ix.searcher() for ix in self.caches]
         try:
-            for article, analysis in _analyses(self.caches, self.analyzer, articles, workers, self.report):
+            for article, analysis in _analyses(searchers, self.analyzer, articles, workers, self.report):
                 if not article.duplicate:
                     if article.id in self.known:
                         self.report.updated += 1
@@ -133,12 +134,19 @@ class _Run:
                 if len(in_batch) >= commit_every:
                     _commit(writer, in_batch)
                     writer = _writer(self.ix, self.index_dir)
+                    # The commit may have merged away segments the cache searcher still reads
+                    # (reopened, not refresh(): Whoosh's refresh fails when reusing a one-segment reader).
+                    searchers[0].close()
+                    searchers[0] = self.ix.searcher()
                 if on_progress:
                     on_progress(self.report)
             _commit(writer, in_batch)
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            for searcher in searchers:
+                searcher.close()
 
     def optimize(self):
         """Merge all segments into one: slower to write, faster to search."""
@@ -169,23 +177,17 @@ class _Run:
             report.published = True
 
 
-def _analyses(caches, analyzer, articles, workers, report):
+def _analyses(searchers, analyzer, articles, workers, report):
     """Yield (article, Analysis), copying the extraction of identical content already indexed.
 
     The content hash includes the extractor's fingerprint, so a copy is exactly what NER +
-    extraction would produce again.
+    extraction would produce again. `searchers` is read at each lookup: the caller refreshes it.
     """
-    searchers = [ix.searcher() for ix in caches]
-
     def with_known():
         for article in articles:
             yield article, _known_analysis(searchers, article.chash, report)
 
-    try:
-        yield from analyze_stream(analyzer, with_known(), workers)
-    finally:
-        for searcher in searchers:
-            searcher.close()
+    yield from analyze_stream(analyzer, with_known(), workers)
 
 
 def _known_analysis(searchers, chash, report):

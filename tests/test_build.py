@@ -236,3 +236,19 @@ def test_optimize_merges_into_one_segment(tmp_path, analyzer):
     build_index([src], tmp_path / "ix", analyzer=analyzer, workers=0, optimize=True)
     ix = store.open_index(tmp_path / "ix")
     assert len(ix._segments()) == 1 and len(stored(tmp_path / "ix")) == 6
+
+
+def test_reuse_keeps_working_across_commits_and_merges(tmp_path, analyzer):
+    # The 10x benchmark crashed when the cache searcher, opened before the first commit, first
+    # read a segment after a merge had deleted its files. This small case does not force that
+    # order (it passes on the old code too); it guards the reopen-after-commit path.
+    src, ix = tmp_path / "src", tmp_path / "ix"
+    src.mkdir()
+    texts = [f"Report {i} on trade between Canada and Mexico." for i in range(12)]
+    write_jsonl(src / "a.jsonl", [{"id": f"a{i}", "body": t} for i, t in enumerate(texts)])
+    build_index([src], ix, analyzer=analyzer, workers=0, commit_every=2)
+    write_jsonl(src / "b.jsonl", [{"id": f"{k}-{i}", "body": t} for k in range(8) for i, t in enumerate(texts)])
+    report = build_index([src], ix, analyzer=analyzer, workers=0, commit_every=3)
+    assert (report.added, report.reused) == (96, 96)
+    docs = stored(ix)
+    assert len(docs) == 108 and docs["7-11"]["country"] == docs["a11"]["country"] != ""
