@@ -16,7 +16,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
-from .query import evaluate
+from .evaluate import evaluate
 from .schema import FACET_FIELDS, SUBTOPIC_JOIN
 
 NO_DATE = np.iinfo(np.uint64).max  # what the sortable date column holds for a document without one

@@ -469,13 +469,15 @@ def test_paging_a_scored_search_matches_whoosh_page_by_page(churned):
 
 
 def test_a_small_postings_cache_gives_the_same_answers(churned, monkeypatch):
-    query.clear_cache()
-    monkeypatch.setattr(query, "MAX_CACHED_POSTINGS", 4)
+    from indexer import evaluate
+
+    evaluate.clear_cache()
+    monkeypatch.setattr(evaluate, "MAX_CACHED_POSTINGS", 4)
     for text in ENGINE_QUERIES[:12]:
         q = parse_query(text, churned.schema).query
         assert set(np.flatnonzero(facets.query_mask(churned, q)).tolist()) == whoosh_docs(churned, q)
-        assert query._postings_size <= 4 or len(query._postings) == 1
-    query.clear_cache()
+        assert evaluate._postings_size <= 4 or len(evaluate._postings) == 1
+    evaluate.clear_cache()
 
 
 def test_query_parsing_names_still_import_from_search():

@@ -1,11 +1,6 @@
 """Finding one article by id, and the articles like it."""
-import re
-
+from indexer.articles import BAD_ID, MAX_ID  # the indexer only stores ids that pass these
 from indexer.search import make_hit
-
-MAX_ID = 512
-# Ids are record ids or paths relative to a source folder: no control characters, no "..".
-BAD_ID = re.compile(r"[\x00-\x1f\x7f]|(^|/)\.\.(/|$)|^/")
 
 
 class BadId(ValueError):

@@ -1,0 +1,171 @@
+"""Snippets and highlighting: a hit's body and title as (text, matched) parts around the query's words.
+
+The fragments are Whoosh's highlight.highlight ones (tests compare them), made faster for the
+schema's StemmingAnalyzer by stemming each distinct word once.
+"""
+import re
+
+from whoosh import highlight
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
+
+from .query import TEXT_FIELDS
+
+SNIPPET_CHARS = 240
+
+MARK_ON, MARK_OFF = "\x02", "\x03"
+
+
+class _MarkFormatter(highlight.Formatter):
+    """Mark matched tokens with control characters, split later into (text, matched) parts."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return MARK_ON + highlight.get_text(text, token, replace) + MARK_OFF
+
+
+def highlight_terms(searcher, parsed):
+    """Return {field: set of indexed words} that the query matched, wildcards and fuzzy expanded."""
+    out = {}
+    reader = searcher.reader()
+    # Query.existing_terms() reuses its `fieldname` argument as a loop variable and so drops the
+    # terms of every field after the first; walk the leaves here instead.
+    for leaf in parsed.query.leaves():
+        try:
+            pairs = leaf.expanded_terms(reader)
+        except Exception:  # best effort: some leaf types cannot list their terms
+            continue
+        for fieldname, text in pairs:
+            if fieldname in TEXT_FIELDS:
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                out.setdefault(fieldname, set()).add(text)
+    return out
+
+
+def _parts(marked):
+    parts = []
+    for i, chunk in enumerate(re.split(f"[{MARK_ON}{MARK_OFF}]", marked)):
+        if chunk:
+            parts.append((chunk, i % 2 == 1))
+    return parts
+
+
+def _clean(text):
+    return text.replace(MARK_ON, "").replace(MARK_OFF, "")
+
+
+def _highlight(text, terms, analyzer, fragmenter, top, minscore=1):
+    """Return highlight.highlight(text, terms, analyzer, fragmenter, _MarkFormatter(), top, minscore=...).
+
+    The same fragments, but for the schema's StemmingAnalyzer the tokens come from _marked_tokens,
+    which stems each distinct word once instead of running every token through the filter chain.
+    """
+    termset = frozenset(terms)
+    parts = _analyzer_parts(analyzer)
+    if parts is None:
+        return highlight.highlight(text, termset, analyzer, fragmenter, _MarkFormatter(), top=top,
+                                   minscore=minscore)
+    tokens = _marked_tokens(text, termset, *parts, window=_context_window(fragmenter, text))
+    fragments = fragmenter.fragment_tokens(text, tokens)
+    best = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST, minscore)
+    return _MarkFormatter()(text, best)
+
+
+def _analyzer_parts(analyzer):
+    """Return (tokenizer pattern, stop filter, stem function, ignored words) of a StemmingAnalyzer, else None."""
+    items = getattr(analyzer, "items", None)
+    if not items or [type(i) for i in items] != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter]:
+        return None
+    tokenizer, _lower, stop, stem = items
+    if tokenizer.gaps:
+        return None
+    return tokenizer.expression, stop, stem._stem, stem.ignore
+
+
+def _marked_tokens(text, termset, pattern, stop, stemfn, ignore, window=None):
+    """Yield the tokens of analyzer(text, chars=True, removestops=False), `matched` set as
+    highlight.set_matched_filter does; one Token object reused, as Whoosh's tokenizers do.
+
+    With `window`, only the tokens within `window` tokens of a matched one: the rest cannot
+    change what a ContextFragmenter makes of the stream (see CONTEXT_TOKENS).
+    """
+    matches = list(pattern.finditer(text))
+    words = [m.group() for m in matches]
+    known = _known_forms(stop, stemfn, ignore)
+    forms = {}   # word -> (its indexed form, whether that is a query term)
+    for word in set(words):
+        form = known.get(word)
+        if form is None:
+            form = known[word] = _form(word, stop, stemfn, ignore)
+        forms[word] = (form, form in termset)
+    keep = range(len(words))
+    if window is not None:
+        hits = [i for i, w in enumerate(words) if forms[w][1]]
+        keep = _around(hits, window, len(words))
+    t = Token(chars=True, removestops=False)
+    for i in keep:
+        t.text, t.matched = forms[words[i]]  # the fragment scorer counts distinct matched forms
+        t.startchar, t.endchar = matches[i].span()
+        yield t
+
+
+_forms = {}   # id(stem function) -> (stem function, {word: indexed form}); ids stay valid while held
+
+
+def _known_forms(stop, stemfn, ignore):
+    key = (id(stop), id(stemfn))
+    found = _forms.get(key)
+    if found is None or found[0] is not stop or found[1] is not stemfn or len(found[2]) > 500_000:
+        found = _forms[key] = (stop, stemfn, {})
+    return found[2]
+
+
+def _form(word, stop, stemfn, ignore):
+    """Return the indexed form of a word: lower case, stemmed unless a stop word (as StopFilter keeps it)."""
+    lower = word.lower()
+    stopped = not (len(lower) >= stop.min and (stop.max is None or len(lower) <= stop.max)
+                   and lower not in stop.stops)
+    return lower if stopped or lower in ignore else stemfn(lower)
+
+
+def _around(hits, window, n):
+    """Return the indices within window of any of hits (ascending), as a list."""
+    out, end = [], 0
+    for i in hits:
+        start = max(i - window, end)
+        end = max(end, min(i + window + 1, n))
+        out.extend(range(start, end))
+    return out
+
+
+# A ContextFragmenter only looks back `surround` characters (at most surround / 2 + 1 tokens,
+# as tokens are separated) and ends a fragment within `surround` token characters after its
+# last match; tokens further than this from every match only pass through.
+def _context_window(fragmenter, text):
+    if type(fragmenter) is not highlight.ContextFragmenter or len(text) >= fragmenter.charlimit:
+        return None
+    return fragmenter.surround + 10
+
+
+def snippet(text, terms, analyzer, top=2):
+    """Return up to `top` fragments of text around the matched terms, or its opening."""
+    text = _clean(text)
+    if terms:
+        frag = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // top + 60, surround=70)
+        marked = _highlight(text, terms, analyzer, frag, top)
+        if marked:
+            return _parts(marked)
+    opening = " ".join(text[: SNIPPET_CHARS + 40].split())
+    if len(text) > SNIPPET_CHARS:
+        opening = opening[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return [(opening, False)] if opening else []
+
+
+def highlight_all(text, terms, analyzer):
+    """Return the whole of a short text (a title) with its matched terms marked."""
+    text = _clean(text)
+    if not terms or not text:
+        return [(text, False)] if text else []
+    marked = _highlight(text, terms, analyzer, highlight.WholeFragmenter(), top=1, minscore=0)
+    return _parts(marked) if marked else [(text, False)]
+
