@@ -13,6 +13,7 @@ from functools import cached_property
 from itertools import islice
 
 from .articles import analysis_text
+from .schema import SUBTOPIC_JOIN
 
 # Bump when extraction changes in a way that should re-extract unchanged articles.
 EXTRACTOR_VERSION = "1"
@@ -87,8 +88,6 @@ class Analyzer:
         title_len = len(article.title)
         ents = self.extractor.extract(doc, title_len, article.dateline or None)
         topics = self.topics.classify(doc, title_len)
-        from .schema import SUBTOPIC_JOIN
-
         return Analysis(
             person=ents.person, country=ents.country, org=ents.org,
             topic=[t.label for t in topics],

@@ -14,7 +14,7 @@ from whoosh.writing import LockError
 from . import store
 from .analyze import MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
 from .articles import Problem, read_sources
-from .schema import join_values
+from .schema import join_values, split_values
 
 COMMIT_EVERY = 500  # articles per commit: what a kill -9 can lose at most
 
@@ -201,8 +201,6 @@ def _known_analysis(searchers, chash, report):
 
 
 def _stored_analysis(fields):
-    from .schema import split_values
-
     return Analysis(
         person=split_values(fields.get("person")), country=split_values(fields.get("country")),
         org=split_values(fields.get("org")), topic=split_values(fields.get("topic")),

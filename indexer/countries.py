@@ -57,26 +57,27 @@ class Gazetteer:
 
     def name(self, text):
         """Look up a country name, abbreviation, former name or demonym (not cities)."""
-        key = fold(text)
-        try:
-            return self._name_hits[key]
-        except KeyError:
-            got = self._names.get(key)
-            hit = Hit(self.names[got[0]], got[1]) if got and got[0] in self.names else None
-            if got:
-                self._name_hits[key] = hit   # only table keys are kept, so the cache cannot grow past them
-            return hit
+        def hit(got):
+            return Hit(self.names[got[0]], got[1]) if got[0] in self.names else None
+        return self._lookup(text, self._names, self._name_hits, hit)
 
     def place(self, text):
         """Look up a city (100,000+), region, state or metonym ("Kremlin")."""
+        def hit(code):
+            return Hit(self.names[code], "place") if code in self.names else None
+        return self._lookup(text, self._places, self._place_hits, hit)
+
+    @staticmethod
+    def _lookup(text, table, cache, make_hit):
+        """Return make_hit(table entry) for text, memoised; None when text is not in the table."""
         key = fold(text)
         try:
-            return self._place_hits[key]
+            return cache[key]
         except KeyError:
-            code = self._places.get(key)
-            hit = Hit(self.names[code], "place") if code in self.names else None
-            if code is not None:
-                self._place_hits[key] = hit
+            entry = table.get(key)
+            if entry is None:
+                return None
+            cache[key] = hit = make_hit(entry)  # only table keys are cached: it cannot outgrow the table
             return hit
 
     def lookup(self, text):
