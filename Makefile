@@ -46,3 +46,21 @@ serve: setup
 clean:
 	rm -rf $(VENV) .pytest_cache
 	find $(INDEX) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+
+# A local 3-node OpenSearch 2.19.6 test cluster, http on 127.0.0.1:19200-19202 (cluster/README.md).
+.PHONY: cluster-up cluster-down java
+
+cluster-up: java
+	bash cluster/cluster.sh up
+
+cluster-down:
+	bash cluster/cluster.sh down
+
+# A JDK 17 and Maven from Debian's packages, only if `java` (17 or newer) or `mvn` is missing.
+java:
+	@if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1 || \
+	    ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven; \
+	fi
