@@ -17,22 +17,13 @@ index_dir_option = click.option(
     help="Folder of the index.")
 
 
-def library_errors():
-    """The library's own error types: shown as one line, never a traceback."""
-    from indexer.aliases import AliasesError
-    from indexer.build import BuildError
-    from indexer.nlp import ModelMissing
-    from indexer.store import IndexBusy, IndexMissing
-    from indexer.topics import TopicsError
-
-    return (AliasesError, BuildError, ModelMissing, IndexBusy, IndexMissing, TopicsError)
-
-
 def run(fn):
     """Call fn(); report a library error as `error: ...` with exit code 1."""
+    from indexer.errors import FacetwireError
+
     try:
         return fn()
-    except library_errors() as err:
+    except FacetwireError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
 
@@ -65,7 +56,7 @@ def index(paths, index_dir, rebuild, prune, workers, aliases_file, topics_file, 
     Incremental: unchanged articles are skipped, changed ones replaced. Safe to interrupt;
     the next run continues where the last one stopped.
     """
-    from indexer.analyze import Settings
+    from indexer.extract.analyze import Settings
     from indexer.articles import read_sources
     from indexer.build import build_index
 
@@ -133,33 +124,66 @@ class Progress:
             sys.stderr.write("\n")
 
 
+def filter_options(fn):
+    """Add --NAME and --not-NAME for every facet of the registry, and --from/--to/--sort."""
+    from indexer.facets import FACETS
+    from indexer.search.request import SORTS
+
+    options = [click.option("--from", "date_from", metavar="YYYY[-MM[-DD]]", help="Only articles dated from then."),
+               click.option("--to", "date_to", metavar="YYYY[-MM[-DD]]", help="Only articles dated until then."),
+               click.option("--sort", type=click.Choice(SORTS), help="Order (default: relevance with a query, "
+                            "newest without).")]
+    for facet in FACETS:
+        options.append(click.option(f"--{facet.name}", facet.name, multiple=True, help=facet.help))
+        options.append(click.option(f"--not-{facet.name}", facet.exclude_param, multiple=True,
+                                    help=f"Leave out articles with this {facet.name} (repeatable)."))
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def request_from_options(query, options):
+    """Return the SearchRequest of CLI options, parsed as the API parses its URL arguments."""
+    from indexer.search.request import SearchRequest
+
+    args = {"q": [query]} if query else {}
+    for key, value in options.items():
+        name = {"date_from": "from", "date_to": "to"}.get(key, key)
+        values = [value] if isinstance(value, str) else list(value or ())
+        if values:
+            args[name] = values
+    request = SearchRequest.from_args(args)
+    for warning in request.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return request
+
+
 @cli.command()
 @click.argument("query", required=False, default="")
 @index_dir_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--person", multiple=True, help="Only articles with this person (repeat: any of them).")
-@click.option("--country", multiple=True)
-@click.option("--topic", multiple=True)
-@click.option("--org", multiple=True)
-@click.option("--source", multiple=True)
+@filter_options
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (default: standard output).")
-def export(query, index_dir, fmt, person, country, topic, org, source, output):
-    """Export matching articles (all by default) with their facets, streamed."""
-    from indexer.export import iter_records, write_csv, write_jsonl
-    from indexer.search import SearchRequest
-    from indexer.store import open_index
+def export(query, index_dir, fmt, output, **filters):
+    """Export matching articles (all by default) with their facets, streamed.
 
-    filters = {k: list(v) for k, v in
-               dict(person=person, country=country, topic=topic, org=org, source=source).items() if v}
-    request = SearchRequest(q=query, filters=filters)
+    The filters are the explorer's and the API's: OR within a facet, AND across facets.
+    """
+    from indexer.engines import EngineConfig, open_engine
+    from indexer.export import iter_records, write_csv, write_jsonl
+
+    request = request_from_options(query, filters)
 
     def go():
-        ix = open_index(index_dir)
-        with ix.searcher() as searcher:
-            records = iter_records(searcher, request)
-            (write_csv if fmt == "csv" else write_jsonl)(records, output)
-            output.flush()
+        engine = open_engine(EngineConfig(index_dir=index_dir))
+        try:
+            with engine.reader() as reader:
+                records = iter_records(reader, request)
+                (write_csv if fmt == "csv" else write_jsonl)(records, output)
+                output.flush()
+        finally:
+            engine.close()
 
     try:
         run(go)
@@ -176,13 +200,13 @@ def stats(index_dir, top):
     from indexer.stats import index_stats
 
     info = run(lambda: index_stats(index_dir, top))
-    click.echo(f"index:    {info['path']}")
-    click.echo(f"articles: {info['articles']}")
-    click.echo(f"size:     {info['size_bytes'] / 1e6:.1f} MB")
-    if info["dates"]:
-        click.echo(f"dates:    {info['dates'][0]} .. {info['dates'][1]}")
-    for facet, values in info["facets"].items():
-        click.echo(f"\n{facet} ({info['distinct'][facet]} distinct)")
+    click.echo(f"index:    {info.location}")
+    click.echo(f"articles: {info.articles}")
+    click.echo(f"size:     {info.size_bytes / 1e6:.1f} MB")
+    if info.dates:
+        click.echo(f"dates:    {info.dates[0]} .. {info.dates[1]}")
+    for facet, values in info.facets.items():
+        click.echo(f"\n{facet} ({info.distinct[facet]} distinct)")
         for value, count in values:
             click.echo(f"  {count:6d}  {value}")
 
@@ -194,11 +218,11 @@ def stats(index_dir, top):
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 def serve(index_dir, host, port, threads):
     """Serve the explorer with a production WSGI server (waitress)."""
-    from indexer.store import live_path
+    from indexer.engines import EngineConfig, open_engine
     from web import create_app
     from web.serve import serve as serve_app
 
-    run(lambda: live_path(index_dir))
+    run(lambda: open_engine(EngineConfig(index_dir=index_dir)).check())
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
     click.echo(f"Facetwire explorer on http://{host}:{port}/  (index: {index_dir}; Ctrl-C to stop)")
     try:

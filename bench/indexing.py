@@ -4,7 +4,7 @@ usage: python bench/indexing.py [--corpus FILE] [--limit N] [--workers 1,2] [--r
                                 [--topics-limit N] [--json OUT] [--work-dir DIR]
 
 Figures, all on the same texts (title + "\\n\\n" + body as the indexer reads them):
-  bare NER       indexer.nlp.load_nlp() + nlp.pipe(batch_size=indexer.analyze.BATCH), in this
+  bare NER       indexer.extract.nlp.load_nlp() + nlp.pipe(batch_size=indexer.extract.analyze.BATCH), in this
                  process; model loading not timed. Also with n_process=2 for reference.
   index -w N     `app.py index FILE --index-dir TMP --workers N -q` as a subprocess, wall time
                  (interpreter start and model loading included), peak RSS of its process tree.
@@ -46,8 +46,8 @@ def parse_summary(stdout):
 
 def bare_ner(texts, words, rounds, n_process=1):
     """Time nlp.pipe over texts; return the median words/s and the per-round seconds."""
-    from indexer.analyze import BATCH
-    from indexer.nlp import load_nlp
+    from indexer.extract.analyze import BATCH
+    from indexer.extract.nlp import load_nlp
 
     nlp = load_nlp()
     for _ in nlp.pipe(texts[:BATCH], batch_size=BATCH):
@@ -124,7 +124,7 @@ def topics_on_off(articles, words, chunk=64):
 
     One Analyzer (one model) whose classifier is swapped per run, so both sides share every cache.
     """
-    from indexer.analyze import Analyzer
+    from indexer.extract.analyze import Analyzer
 
     analyzer = Analyzer()
     real, none = analyzer.topics, NoTopics()

@@ -17,7 +17,7 @@ Output shape:
    "places":   {"moscow": "RU", "california": "US", ...},      # cities >= CITY_MIN, regions, states
    "dateline": {"salvador": "BR", ...},                         # every unambiguous city >= 15,000
    "us_state_abbr": {"calif.": "US", ...}}
-Keys are folded with indexer.countries.fold().
+Keys are folded with indexer.extract.countries.fold().
 """
 import json
 import sys
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.countries import fold  # noqa: E402
+from indexer.extract.countries import fold  # noqa: E402
 
 OUT = ROOT / "indexer" / "data" / "gazetteer.json"
 # A city named in running text counts only from this size on: smaller towns share names too often.

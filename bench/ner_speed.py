@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from indexer.nlp import load_nlp  # noqa: E402
+from indexer.extract.nlp import load_nlp  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parent.parent / "data" / "sample" / "wikinews.jsonl"
 

@@ -153,8 +153,8 @@ def load_reuters(shared, limit):
 
 def predict_direct(arts):
     """Run NER + Extractor in-process; return ({id: record}, timing)."""
-    from indexer.entities import Extractor
-    from indexer.nlp import load_nlp
+    from indexer.extract.entities import Extractor
+    from indexer.extract.nlp import load_nlp
 
     nlp, ex = load_nlp(), Extractor()
     preds, t_ext, words = {}, 0.0, 0

@@ -173,7 +173,7 @@ def build_sqlite(index_dir, records, db_path, log_dir):
 
 
 def index_articles(index_dir):
-    from indexer.store import open_index
+    from indexer.engines.whoosh.store import open_index
 
     ix = open_index(index_dir)
     try:
@@ -313,7 +313,7 @@ def main(argv=None):
     else:
         built, index_dir, _corpus, records = prepare_index(args, work)
         results["build"] = built
-    from indexer.store import index_size
+    from indexer.engines.whoosh.store import index_size
 
     results["index_size_mb"] = mb(index_size(index_dir))
     results["articles"] = index_articles(index_dir)

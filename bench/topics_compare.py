@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.nlp import load_nlp  # noqa: E402
-from indexer.topics import Settings, TopicClassifier  # noqa: E402
+from indexer.extract.nlp import load_nlp  # noqa: E402
+from indexer.extract.topics import Settings, TopicClassifier  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 ECON = "economy, business and finance"

@@ -1,26 +1,19 @@
 """Building and updating an index: incremental by content hash, committed in batches.
 
-A first build and --rebuild write beside the live index (store.BUILDING) and are published only
-when complete; an incremental run updates the live index with Whoosh's own atomic commits. Either
-way a killed run leaves a usable index, and the next run skips what was already committed.
+Talks to the engine through the contract's Writer only. A first build and --rebuild write a new
+index beside the live one and publish it only when complete; an incremental run updates the live
+index with atomic commits. Either way a killed run leaves a usable index, and the next run skips
+what was already committed.
 """
-import json
 import time
-from pathlib import Path
 from dataclasses import dataclass, field
 
-from whoosh.writing import LockError
-
-from . import store
-from .analyze import MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
 from .articles import Problem, read_sources
-from .schema import join_values, split_values
+from .document import Document
+from .engines import EngineConfig, open_engine
+from .extract.analyze import MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
 
 COMMIT_EVERY = 500  # articles per commit: what a kill -9 can lose at most
-
-
-class BuildError(RuntimeError):
-    """An indexing run could not proceed (the message says why)."""
 
 
 @dataclass
@@ -50,23 +43,27 @@ class BuildReport:
                 f"in {self.seconds:.1f}s")
 
 
-def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, settings=None,
+def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, settings=None,
                 on_problem=None, on_progress=None, analyzer=None, commit_every=COMMIT_EVERY,
-                optimize=False):
-    """Index the articles in `sources` into `index_dir`; return a BuildReport.
+                optimize=False, engine=None):
+    """Index the articles in `sources` into the engine (a Whoosh folder index_dir by default).
 
     Nothing is removed and no rebuild is swapped in when a source could not be read in full:
     a missing folder or a cut-off file must not empty the index.
     """
     started = time.monotonic()
-    index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with store.run_lock(index_dir):
-        run = _Run(index_dir, rebuild, analyzer or Analyzer(settings or Settings()), on_problem)
-        run.write(run.pending(sources), workers, commit_every, on_progress)
-        if optimize:
-            run.optimize()
-        run.finish(prune)
+    owned = engine is None
+    engine = engine or open_engine(EngineConfig(index_dir=str(index_dir)))
+    try:
+        with engine.writer(fresh=rebuild) as writer:
+            run = _Run(writer, analyzer or Analyzer(settings or Settings()), on_problem)
+            run.write(run.pending(sources), workers, commit_every, on_progress)
+            if optimize:
+                writer.optimize()
+            run.finish(prune)
+    finally:
+        if owned:
+            engine.close()
     run.report.seconds = time.monotonic() - started
     return run.report
 
@@ -74,14 +71,11 @@ def build_index(sources, index_dir, rebuild=False, workers=1, prune=False, setti
 class _Run:
     """One indexing run: what the index held before it, and what this run read and wrote."""
 
-    def __init__(self, index_dir, rebuild, analyzer, on_problem):
-        self.index_dir, self.analyzer, self.on_problem = index_dir, analyzer, on_problem
+    def __init__(self, writer, analyzer, on_problem):
+        self.writer, self.analyzer, self.on_problem = writer, analyzer, on_problem
         self.report = BuildReport()
-        self.has_live = store.current_generation(index_dir) is not None
-        self.fresh = rebuild or not self.has_live
-        self.ix = store.open_building(index_dir)[0] if self.fresh else store.open_index(index_dir)
-        self.known = _known_hashes(self.ix)  # id -> (docnum, chash) before this run
-        self.caches = [self.ix] + ([store.open_index(index_dir)] if self.fresh and self.has_live else [])
+        self.has_live, self.fresh = writer.has_live, writer.fresh
+        self.known = writer.known_hashes()  # id -> chash before this run
         self.seen = {}  # id -> (origin, where, chash) of what this run read
 
     def problem(self, p):
@@ -113,45 +107,31 @@ class _Run:
                     continue
             self.seen[article.id] = (article.origin, article.where, article.chash)
             old = self.known.get(article.id)
-            if not article.duplicate and old and old[1] == article.chash:
+            if not article.duplicate and old == article.chash:
                 report.unchanged += 1
                 continue
             yield article
 
     def write(self, articles, workers, commit_every, on_progress):
         """Analyse and write the articles, committing every `commit_every`."""
-        writer = _writer(self.ix, self.index_dir)
         in_batch = {}
-        searchers = [ix.searcher() for ix in self.caches]
-        try:
-            for article, analysis in _analyses(searchers, self.analyzer, articles, workers, self.report):
-                if not article.duplicate:
-                    if article.id in self.known:
-                        self.report.updated += 1
-                    else:
-                        self.report.added += 1
-                in_batch[article.id] = (article, analysis)
-                if len(in_batch) >= commit_every:
-                    _commit(writer, in_batch)
-                    writer = _writer(self.ix, self.index_dir)
-                    # The commit may have merged away segments the cache searcher still reads
-                    # (reopened, not refresh(): Whoosh's refresh fails when reusing a one-segment reader).
-                    searchers[0].close()
-                    searchers[0] = self.ix.searcher()
-                if on_progress:
-                    on_progress(self.report)
-            _commit(writer, in_batch)
-        except BaseException:
-            writer.cancel()
-            raise
-        finally:
-            for searcher in searchers:
-                searcher.close()
+        for article, analysis in _analyses(self.writer, self.analyzer, articles, workers, self.report):
+            if not article.duplicate:
+                if article.id in self.known:
+                    self.report.updated += 1
+                else:
+                    self.report.added += 1
+            in_batch[article.id] = Document.from_article(article, analysis)  # the last of an id wins
+            if len(in_batch) >= commit_every:
+                self._commit(in_batch)
+            if on_progress:
+                on_progress(self.report)
+        self._commit(in_batch)
 
-    def optimize(self):
-        """Merge all segments into one: slower to write, faster to search."""
-        writer = _writer(self.ix, self.index_dir)
-        writer.commit(optimize=True)
+    def _commit(self, in_batch):
+        self.writer.put(list(in_batch.values()))
+        self.writer.commit()
+        in_batch.clear()
 
     def finish(self, prune):
         """Remove what is gone and publish a fresh build, unless the sources were not all read."""
@@ -163,113 +143,46 @@ class _Run:
                 if prune or self.has_live:
                     report.notes.append(f"nothing removed: {why}")
             else:
-                report.removed = _remove_unseen(self.ix, self.index_dir, self.seen)
+                report.removed = self._remove_unseen()
         if not self.fresh:
             return
         if self.has_live and incomplete:
             report.notes.append(f"the rebuild was not swapped in: {why}; the live index is unchanged "
                                 "and the next --rebuild continues this one")
         elif not self.has_live and report.read == 0:
-            store.discard_building(self.index_dir)
+            self.writer.discard()
             report.notes.append("no index was created")
         else:
-            store.publish_building(self.index_dir)
+            self.writer.publish()
             report.published = True
 
 
-def _analyses(searchers, analyzer, articles, workers, report):
+    def _remove_unseen(self):
+        """Delete documents whose id was not read in this run; return how many."""
+        gone = [i for i in self.writer.known_hashes() if i not in self.seen]
+        if gone:
+            self.writer.delete(gone)
+            self.writer.commit()
+        return len(gone)
+
+
+def _analyses(writer, analyzer, articles, workers, report):
     """Yield (article, Analysis), copying the extraction of identical content already indexed.
 
     The content hash includes the extractor's fingerprint, so a copy is exactly what NER +
-    extraction would produce again. `searchers` is read at each lookup: the caller refreshes it.
+    extraction would produce again.
     """
     def with_known():
         for article in articles:
-            yield article, _known_analysis(searchers, article.chash, report)
+            yield article, _known_analysis(writer, article.chash, report)
 
     yield from analyze_stream(analyzer, with_known(), workers)
 
 
-def _known_analysis(searchers, chash, report):
+def _known_analysis(writer, chash, report):
     """Return the stored Analysis of a document with this content hash, or None."""
-    for searcher in searchers:
-        docnum = searcher.document_number(chash=chash)
-        if docnum is not None:
-            report.reused += 1
-            return _stored_analysis(searcher.stored_fields(docnum))
-    return None
-
-
-def _stored_analysis(fields):
-    return Analysis(
-        person=split_values(fields.get("person")), country=split_values(fields.get("country")),
-        org=split_values(fields.get("org")), topic=split_values(fields.get("topic")),
-        subtopic=split_values(fields.get("subtopic")),
-        topics=json.loads(fields.get("topics_json") or "[]"),
-        mentions=json.loads(fields.get("mentions") or "[]"),
-    )
-
-
-def _known_hashes(ix):
-    """Map id -> (docnum, content hash) for every live document, read from columns."""
-    with ix.searcher() as s:
-        reader = s.reader()
-        if reader.doc_count_all() == 0:
-            return {}
-        ids = reader.column_reader("id")
-        hashes = reader.column_reader("chash")
-        return {ids[n]: (n, hashes[n]) for n in reader.all_doc_ids()}
-
-
-def _writer(ix, index_dir):
-    # compound=False: a searcher of a compound segment copies it into memory (1.5 GB for
-    # 8 server threads on Reuters); separate files are memory-mapped and shared.
-    try:
-        return ix.writer(timeout=2.0, compound=False)
-    except LockError as err:
-        raise BuildError(f"another run is writing to the index in {index_dir}; wait for it to finish") from err
-
-
-def _commit(writer, in_batch):
-    """Write a batch (the last version of each id wins) and commit it atomically."""
-    for article, analysis in in_batch.values():
-        writer.update_document(**_document(article, analysis))
-    writer.commit()
-    in_batch.clear()
-
-
-def _document(article, analysis):
-    date = article.date
-    doc = {
-        "id": article.id,
-        "chash": article.chash,
-        "title": article.title,
-        "body": article.body,
-        "date": date.replace(tzinfo=None) if date else None,
-        "date_iso": date.isoformat() if date else "",
-        "source": join_values([article.source]),
-        "person": join_values(analysis.person),
-        "country": join_values(analysis.country),
-        "org": join_values(analysis.org),
-        "topic": join_values(analysis.topic),
-        "subtopic": join_values(analysis.subtopic),
-        "url": article.url,
-        "section": article.section,
-        "dateline": article.dateline,
-        "origin": article.origin,
-        "mentions": json.dumps(analysis.mentions, ensure_ascii=False),
-        "topics_json": json.dumps(analysis.topics, ensure_ascii=False),
-        "meta": json.dumps(article.meta, ensure_ascii=False, default=str),
-    }
-    return {k: v for k, v in doc.items() if v is not None}
-
-
-def _remove_unseen(ix, index_dir, seen):
-    """Delete documents whose id was not read in this run; return how many."""
-    gone = [i for i in _known_hashes(ix) if i not in seen]
-    if gone:
-        writer = _writer(ix, index_dir)
-        for i in gone:
-            writer.delete_by_term("id", i)
-        writer.commit()
-    return len(gone)
+    doc = writer.document_by_hash(chash)
+    if doc is None:
+        return None
+    report.reused += 1
+    return Analysis.from_document(doc)

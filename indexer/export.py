@@ -2,34 +2,17 @@
 import csv
 import json
 
-from .schema import split_values
-from .search import ordered_docnums
+from .document import export_record
+from .facets import EXPORTED_LISTS
 
-FIELDS = ("id", "title", "date", "source", "url", "person", "country", "org", "topic", "subtopic")
-LIST_FIELDS = ("person", "country", "org", "topic", "subtopic")
+FIELDS = ("id", "title", "date", "source", "url") + EXPORTED_LISTS
 CSV_JOIN = "; "
 
 
-def iter_records(searcher, request):
-    """Yield one dict per article of the filtered set (no paging), in the request's order."""
-    for docnum in ordered_docnums(searcher, request):
-        stored = searcher.stored_fields(docnum)
-        yield record(stored)
-
-
-def record(stored):
-    """Return the export record of one document's stored fields."""
-    date = stored.get("date_iso") or (stored["date"].isoformat() if stored.get("date") else "")
-    out = {
-        "id": stored.get("id", ""),
-        "title": stored.get("title", "") or "",
-        "date": date,
-        "source": ", ".join(split_values(stored.get("source"))),
-        "url": stored.get("url", "") or "",
-    }
-    for name in LIST_FIELDS:
-        out[name] = split_values(stored.get(name))
-    return out
+def iter_records(reader, request):
+    """Yield one export record per article of the filtered set (no paging), in the request's order."""
+    for doc in reader.export(request):
+        yield export_record(doc)
 
 
 def write_jsonl(records, fh):
@@ -54,7 +37,7 @@ def defuse(cell):
 
 def csv_row(rec):
     """Return the CSV cells of a record: lists joined with "; ", formula-like cells defused."""
-    return [defuse(CSV_JOIN.join(rec[f]) if f in LIST_FIELDS else rec[f]) for f in FIELDS]
+    return [defuse(CSV_JOIN.join(rec[f]) if f in EXPORTED_LISTS else rec[f]) for f in FIELDS]
 
 
 def write_csv(records, fh):

@@ -1,318 +1,72 @@
-"""Facet counts and filters over per-segment arrays of facet ordinals.
+"""The facet registry: every facet declared once, with what differs between them.
 
-Each (segment, facet field) is read once into a Column: the field's values in lexicon order and
-two parallel arrays of (document, value ordinal) pairs. Segments never change once written (only
-their deletions do, and deleted documents never enter a mask), so columns are cached by segment
-id. A set of documents is a numpy bool array over the searcher's global document numbers; counting
-a facet is then one `bincount` per segment instead of a Python loop over hits.
+Everything that lists facets derives from FACETS: the engines' schemas and mappings, the
+aliases file's sections, the extraction's output, export columns, CLI options, the API and the
+explorer's panels. Adding a facet is one line here (plus where its values come from).
 """
-import heapq
-import threading
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
 
-import numpy as np
-from whoosh import query as wq
-from whoosh.util.times import datetime_to_long
-
-from .evaluate import evaluate
-from .schema import FACET_FIELDS, SUBTOPIC_JOIN
-
-NO_DATE = np.iinfo(np.uint64).max  # what the sortable date column holds for a document without one
-USEC_PER_DAY = 86_400_000_000
-MAX_CACHED_COLUMNS = 512
+SEPARATOR = "\n"          # between the values of a multi-valued facet, where an engine stores them joined
+SUBTOPIC_JOIN = " › "     # "economy, business and finance › economic sector"
 
 
-@dataclass
-class Column:
-    values: list           # facet values of one segment, in lexicon order (ordinal = position)
-    docs: np.ndarray       # segment-local document numbers ...
-    ords: np.ndarray       # ... and the ordinal of one of their values, pair by pair
+@dataclass(frozen=True)
+class Facet:
+    name: str              # field name in every engine, URL parameter, CLI option (--NAME, --not-NAME)
+    title: str             # panel heading in the explorer
+    help: str              # one line for the CLI's --help
+    aliasable: bool        # an aliases file may merge and hide its values ([NAME] section)
+    panel: int | None      # position of its panel in the explorer (None: shown inside another panel)
+    export: int            # position of its column among the exported facets
+    extracted: bool = True  # values come from extraction (False: from the article's metadata)
 
-    def __post_init__(self):
-        self.ordinal = {v: i for i, v in enumerate(self.values)}
-
-
-_columns = {}
-_columns_lock = threading.Lock()
-
-
-def _segment_key(reader, name):
-    return (reader.segment().segment_id(), name)
+    @property
+    def exclude_param(self):
+        return "not_" + self.name
 
 
-def column(reader, fieldname):
-    """Return the Column of fieldname in a segment reader (built once, then cached)."""
-    key = _segment_key(reader, fieldname)
-    col = _columns.get(key)
-    if col is None:
-        col = _read_column(reader, fieldname)
-        with _columns_lock:
-            if len(_columns) >= MAX_CACHED_COLUMNS:
-                _columns.clear()  # segments of old generations; cheaper than tracking them
-            _columns[key] = col
-    return col
+# In canonical URL order (the order of parameters in every URL the explorer builds).
+FACETS = (
+    Facet("person", "People", "Only articles naming this person (repeat: any of them).",
+          aliasable=True, panel=1, export=1),
+    Facet("country", "Countries", "Only articles about this country.", aliasable=True, panel=2, export=2),
+    Facet("topic", "Topics", "Only articles with this IPTC top-level topic.", aliasable=True, panel=0, export=4),
+    Facet("org", "Organisations", "Only articles naming this organisation.", aliasable=True, panel=3, export=3),
+    Facet("source", "Sources", "Only articles from this source.", aliasable=False, panel=4, export=0,
+          extracted=False),
+    Facet("subtopic", "Subtopics", "Only articles with this second-level topic (\"TOPIC › CHILD\").",
+          aliasable=False, panel=None, export=5),
+)
+BY_NAME = {f.name: f for f in FACETS}
+NAMES = tuple(f.name for f in FACETS)
+PANELS = tuple(sorted((f for f in FACETS if f.panel is not None), key=lambda f: f.panel))
+ALIASABLE = tuple(f.name for f in FACETS if f.aliasable)
+EXTRACTED = tuple(f.name for f in FACETS if f.extracted)
+# Exported as lists, after the article's own fields; source is exported as one joined string.
+EXPORTED_LISTS = tuple(f.name for f in sorted(FACETS, key=lambda f: f.export) if f.extracted)
 
 
-def _read_column(reader, fieldname):
-    values, docs, ords = [], [], []
-    if fieldname in reader.schema:
-        for ordinal, value in enumerate(reader.field_terms(fieldname)):
-            ids = list(reader.postings(fieldname, value).all_ids())
-            values.append(value)
-            docs.extend(ids)
-            ords.extend([ordinal] * len(ids))
-    return Column(values, np.asarray(docs, dtype=np.int64), np.asarray(ords, dtype=np.int64))
-
-
-def date_column(reader):
-    """Return the segment's dates as microseconds since datetime.min (NO_DATE where missing)."""
-    key = _segment_key(reader, "date")
-    col = _columns.get(key)
-    if col is None:
-        n = reader.doc_count_all()
-        if "date" in reader.schema and reader.has_column("date"):
-            col = np.fromiter(reader.column_reader("date", translate=False), dtype=np.uint64, count=n)
-        else:
-            col = np.full(n, NO_DATE, dtype=np.uint64)
-        with _columns_lock:
-            _columns[key] = col
-    return col
-
-
-def dates(searcher):
-    """Return date_column over the searcher's global document numbers."""
-    parts = [date_column(reader) for reader, _offset in _leaves(searcher)]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-
-
-def _leaves(searcher):
-    return searcher.reader().leaf_readers()
-
-
-# --- masks ------------------------------------------------------------------------------------
-
-def empty_mask(searcher):
-    return np.zeros(searcher.doc_count_all(), dtype=bool)
-
-
-def query_mask(searcher, q):
-    """Return the documents matching q (unscored), deleted ones excluded."""
-    return evaluate(searcher, q)[0]
-
-
-def values_mask(searcher, fieldname, values):
-    """Return the documents holding any of values in fieldname."""
-    mask = empty_mask(searcher)
-    for reader, offset in _leaves(searcher):
-        col = column(reader, fieldname)
-        ords = [col.ordinal[v] for v in values if v in col.ordinal]
-        if ords:
-            mask[col.docs[np.isin(col.ords, ords)] + offset] = True
-    return mask
-
-
-def date_mask(searcher, date_from, date_to):
-    """Return the documents dated within [date_from, date_to] (days, inclusive; either may be None)."""
-    low = datetime_to_long(datetime.combine(date_from, time.min)) if date_from else 0
-    high = datetime_to_long(datetime.combine(date_to, time.max)) if date_to else NO_DATE - 1
-    parts = []
-    for reader, _offset in _leaves(searcher):
-        col = date_column(reader)
-        parts.append((col >= np.uint64(low)) & (col <= np.uint64(high)))
-    return np.concatenate(parts) if parts else empty_mask(searcher)
-
-
-# --- counting ---------------------------------------------------------------------------------
-
-def count_values(searcher, fieldname, mask):
-    """Return {value: number of documents in mask holding it} (values with a zero count left out)."""
-    leaves = _leaves(searcher)
-    values, maps = merged_values(leaves, fieldname)
-    total = np.zeros(len(values), dtype=np.int64)
-    for (reader, offset), to_global in zip(leaves, maps):
-        col = column(reader, fieldname)
-        if not col.values:
-            continue
-        seg = mask[offset: offset + reader.doc_count_all()]
-        total += np.bincount(to_global[col.ords[seg[col.docs]]], minlength=len(values))
-    found = np.flatnonzero(total)
-    return Counter(dict(zip([values[i] for i in found.tolist()], total[found].tolist())))
-
-
-_merged = {}
-
-
-def merged_values(leaves, fieldname):
-    """Return (every value of fieldname over the segments, [per segment: its ordinals -> positions there]).
-
-    Cached by the segments' ids, so counting adds per-segment bincounts as arrays and turns only
-    the final non-zero counts into Python objects.
-    """
-    key = (tuple(reader.segment().segment_id() for reader, _ in leaves), fieldname)
-    found = _merged.get(key)
-    if found is None:
-        cols = [column(reader, fieldname) for reader, _ in leaves]
-        values = sorted(set().union(*(c.values for c in cols))) if cols else []
-        where = {v: i for i, v in enumerate(values)}
-        maps = [np.asarray([where[v] for v in c.values], dtype=np.int64) for c in cols]
-        found = (values, maps)
-        with _columns_lock:
-            if len(_merged) >= 64:
-                _merged.clear()  # older generations of the index
-            _merged[key] = found
-    return found
-
-
-def live_value_counts(searcher, fieldname):
-    """Return {value: number of live documents holding it} over the whole index.
-
-    Unlike reader.doc_frequency (and the lexicon), deleted documents -- including the old
-    versions left by update_document -- are not counted, and values only they held are absent.
-    """
-    return count_values(searcher, fieldname, query_mask(searcher, wq.Every()))
-
-
-def index_top_values(searcher, fieldname, n):
-    """Return the n most frequent [(value, count)] of fieldname over the live documents.
-
-    Ties are ordered by value, ascending (plain string order).
-    """
-    counts = live_value_counts(searcher, fieldname)
-    return heapq.nsmallest(n, counts.items(), key=lambda vc: (-vc[1], vc[0]))
-
-
-def distinct_count(searcher, fieldname):
-    """Return how many distinct values of fieldname the live documents hold."""
-    return len(live_value_counts(searcher, fieldname))
-
-
-@dataclass
-class Bucket:
-    label: str
-    start: date
-    end: date
-    count: int
-
-
-@dataclass
-class FacetCounts:
-    final_mask: np.ndarray                 # query AND every filter: the result set
-    filter_mask: np.ndarray | None         # every filter without the query (None: no filter)
-    values: dict = field(default_factory=dict)     # facet -> Counter, ignoring that facet's own filter
-    histogram: list = field(default_factory=list)  # [Bucket], ignoring the date range
-
-    def allowed_set(self):
-        """Return the filter as a set of document numbers for Whoosh's `filter=`, or None."""
-        if self.filter_mask is None:
-            return None
-        return set(np.flatnonzero(self.filter_mask).tolist())
-
-
-def facet_clauses(searcher, request):
-    """Return {facet: mask of documents its includes and excludes allow} for facets with any."""
-    clauses = {}
-    for name in FACET_FIELDS:
-        include, exclude = request.filters.get(name), request.excludes.get(name)
-        mask = values_mask(searcher, name, include) if include else None
-        if exclude:
-            allowed = ~values_mask(searcher, name, exclude)
-            mask = allowed if mask is None else mask & allowed
-        if mask is not None:
-            clauses[name] = mask
-    return clauses
-
-
-def _and(masks, base):
-    out = base.copy()
-    for m in masks:
-        out &= m
+def clean_values(values):
+    """Return values with whitespace runs collapsed, empties and repeats dropped, order kept."""
+    seen, out = set(), []
+    for v in values:
+        v = " ".join(str(v).split())
+        if v and v not in seen:
+            seen.add(v)
+            out.append(v)
     return out
 
 
-def count_all(searcher, request, qmask, facet_names=FACET_FIELDS, histogram=True):
-    """Count every facet over the query and all OTHER filters, and the date histogram.
-
-    A facet's counts ignore its own includes and excludes, so that adding a value to an OR
-    stays possible; the histogram ignores the date range for the same reason.
-    """
-    clauses = facet_clauses(searcher, request)
-    dmask = None
-    if request.date_from or request.date_to:
-        dmask = date_mask(searcher, request.date_from, request.date_to)
-    others = list(clauses.values()) + ([dmask] if dmask is not None else [])
-    filter_mask = _and(others, np.ones_like(qmask)) if others else None
-    final = qmask & filter_mask if filter_mask is not None else qmask
-    counts = FacetCounts(final, filter_mask)
-    for name in facet_names:
-        if name in clauses:
-            rest = [m for f, m in clauses.items() if f != name] + ([dmask] if dmask is not None else [])
-            mask = _and(rest, qmask)
-        else:
-            mask = final
-        counts.values[name] = count_values(searcher, name, mask)
-    if histogram and facet_names:
-        counts.histogram = date_histogram(searcher, _and(clauses.values(), qmask))
-    return counts
+def join_values(values):
+    """Join facet values for an engine that stores them as one string."""
+    return SEPARATOR.join(clean_values(values))
 
 
-def top_values(counts, limit, selected=(), excluded=(), contains=""):
-    """Return ([(value, count)], truncated): selected and excluded values first, then by count.
-
-    `contains` keeps only values containing it (case-insensitive); truncated is found by
-    looking at one more value than shown.
-    """
-    needle = contains.casefold().strip()
-    pinned = list(dict.fromkeys(list(selected) + list(excluded)))
-    if needle:
-        pinned = [v for v in pinned if needle in v.casefold()]
-    rest = sorted(((v, c) for v, c in counts.items() if v not in pinned
-                   and (not needle or needle in v.casefold())), key=lambda vc: (-vc[1], vc[0].casefold()))
-    room = max(limit - len(pinned), 0)
-    shown = [(v, counts.get(v, 0)) for v in pinned] + rest[:room]
-    return shown, len(rest) > room
+def split_values(stored):
+    """Split a joined facet string back into its values, in stored order."""
+    return [v for v in (stored or "").split(SEPARATOR) if v]
 
 
-def children(subtopic_counts, parent):
-    """Return [(child label, full subtopic value, count)] under a top-level topic, by count."""
-    prefix = parent + SUBTOPIC_JOIN
-    out = [(v[len(prefix):], v, c) for v, c in subtopic_counts.items() if v.startswith(prefix)]
-    return sorted(out, key=lambda t: (-t[2], t[0].casefold()))
-
-
-# --- date histogram ---------------------------------------------------------------------------
-
-def date_histogram(searcher, mask, max_days=62, max_months=60):
-    """Return [Bucket] of documents in mask per day, month or year, whichever fits, zero-filled."""
-    parts = []
-    for reader, offset in _leaves(searcher):
-        col = date_column(reader)
-        seg = mask[offset: offset + reader.doc_count_all()]
-        vals = col[seg]
-        parts.append(vals[vals != NO_DATE])
-    vals = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-    if not len(vals):
-        return []
-    days = np.datetime64("0001-01-01", "D") + (vals // np.uint64(USEC_PER_DAY)).astype("timedelta64[D]")
-    span_days = int((days.max() - days.min()).astype(int)) + 1
-    months = days.astype("datetime64[M]")
-    span_months = int((months.max() - months.min()).astype(int)) + 1
-    unit = "D" if span_days <= max_days else "M" if span_months <= max_months else "Y"
-    keys = days.astype(f"datetime64[{unit}]")
-    uniq, counts = np.unique(keys, return_counts=True)
-    found = dict(zip(uniq.tolist(), counts.tolist()))
-    out = []
-    for key in np.arange(keys.min(), keys.max() + 1).tolist():
-        start = key if isinstance(key, date) else date.fromisoformat(str(key))
-        out.append(Bucket(*_bucket_span(start, unit), count=int(found.get(key, 0))))
-    return out
-
-
-def _bucket_span(start, unit):
-    if unit == "D":
-        return start.isoformat(), start, start
-    if unit == "M":
-        nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-        return start.strftime("%Y-%m"), start.replace(day=1), nxt - timedelta(days=1)
-    return str(start.year), date(start.year, 1, 1), date(start.year, 12, 31)
+def subtopic_label(value):
+    """Return the child's own label of a "TOPIC › CHILD" value."""
+    return value.split(SUBTOPIC_JOIN, 1)[-1]

@@ -10,7 +10,7 @@ SAMPLE = ROOT / "data" / "sample" / "wikinews.jsonl"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from indexer.nlp import load_nlp
+    from indexer.extract.nlp import load_nlp
 
     return load_nlp()
 
@@ -19,6 +19,6 @@ def nlp():
 def _close_live_indexes():
     """Close the explorer's searchers after each test: uncompounded segments hold open files."""
     yield
-    from web.index import LiveIndex
+    from indexer.engines.whoosh.live import LiveIndex
 
     LiveIndex.close_all()

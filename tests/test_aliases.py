@@ -1,7 +1,7 @@
 """The aliases file: merge and hide facet values; a bad file names its path and line."""
 import pytest
 
-from indexer.aliases import Aliases, AliasesError
+from indexer.extract.aliases import Aliases, AliasesError
 
 GOOD = """\
 [person]

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from whoosh.query import Every, Term
 
-from indexer import store
-from indexer.analyze import Analyzer
+from indexer.engines.whoosh import store
+from indexer.extract.analyze import Analyzer
 from indexer.build import build_index
-from indexer.schema import split_values
+from indexer.facets import split_values
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -211,10 +211,10 @@ def test_second_run_on_the_same_folder_is_refused(tmp_path, analyzer):
 
 
 def test_text_longer_than_the_model_limit_is_indexed_whole(tmp_path, analyzer, monkeypatch):
-    import indexer.analyze
+    import indexer.extract.analyze
     import indexer.build
 
-    monkeypatch.setattr(indexer.analyze, "MAX_TEXT", 2000)
+    monkeypatch.setattr(indexer.extract.analyze, "MAX_TEXT", 2000)
     monkeypatch.setattr(indexer.build, "MAX_TEXT", 2000)
     src = tmp_path / "src"
     src.mkdir()

@@ -1,7 +1,7 @@
 """The gazetteer: names, codes, demonyms, places and datelines map to one canonical country."""
 import pytest
 
-from indexer.countries import fold, load_gazetteer
+from indexer.extract.countries import fold, load_gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.aliases import Aliases
-from indexer.entities import Entities, Extractor, Mention
-from indexer.orgs import clean_org, long_form_before
+from indexer.extract.aliases import Aliases
+from indexer.extract.entities import Entities, Extractor, Mention
+from indexer.extract.orgs import clean_org, long_form_before
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0460e67650089926.txt"
 
@@ -177,7 +177,7 @@ def _with_alarm(seconds, fn, *args):
 
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM")
 def test_long_unbroken_token_extracts_without_quadratic_scan(nlp, extractor):
-    # 100,000 x "T" in a title took minutes in the acronym scan of indexer.orgs.
+    # 100,000 x "T" in a title took minutes in the acronym scan of indexer.extract.orgs.
     title = "T" * 200_000
     doc = nlp(title + "\n\nThe Federal Security Service (FSB) said so.")
     ents = _with_alarm(10, extractor.extract, doc, len(title))

@@ -6,17 +6,26 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from indexer.engines.whoosh import WhooshEngine
 from indexer.export import iter_records, write_csv, write_jsonl
-from indexer.search import SearchRequest
+from indexer.search.request import SearchRequest
 
 from test_search import ARTICLES, build_handmade, expected_ids, values_of
 
 
 @pytest.fixture(params=[1, 2], ids=["one-segment", "two-segments"], scope="module")
-def searcher(request, tmp_path_factory):
-    ix = build_handmade(tmp_path_factory.mktemp(f"export{request.param}"), batches=request.param)
-    with ix.searcher() as s:
-        yield s
+def engine(request, tmp_path_factory):
+    path = tmp_path_factory.mktemp(f"export{request.param}")
+    build_handmade(path, batches=request.param)
+    engine = WhooshEngine(path)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def searcher(engine):
+    with engine.reader() as reader:
+        yield reader
 
 
 def test_export_is_the_whole_set_not_one_page(searcher):
@@ -72,14 +81,16 @@ def test_write_csv_joins_lists_with_semicolons(searcher):
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-3 degrees in Oslo", "@SUM(A1:A2)", "\tTabbed", "\rReturned"]
 
 
-@pytest.fixture(scope="module")
-def formula_searcher(tmp_path_factory):
+@pytest.fixture
+def formula_searcher(tmp_path):
     """An index whose titles (and one person) start like spreadsheet formulas."""
     articles = [dict(ARTICLES[i], id=f"f{i}", title=title, person=["=cmd|' /C calc'!A0"] if i == 0 else [])
                 for i, title in enumerate(FORMULAS)]
-    ix = build_handmade(tmp_path_factory.mktemp("formulas"), articles=articles)
-    with ix.searcher() as s:
-        yield s
+    build_handmade(tmp_path, articles=articles)
+    engine = WhooshEngine(tmp_path)
+    with engine.reader() as reader:
+        yield reader
+    engine.close()
 
 
 def test_csv_export_defuses_formula_cells(formula_searcher):

@@ -8,8 +8,11 @@ from werkzeug.datastructures import MultiDict
 
 from whoosh.query import Every
 
-from indexer import facets, store
-from indexer.search import SearchRequest, search
+from indexer.engines.whoosh import counting as facets, store
+from indexer.engines.whoosh.searching import search
+from indexer.search.request import SearchRequest
+from indexer.search.results import children, top_values
+from indexer.stats import index_stats
 
 from test_search import ARTICLES, FACET_NAMES, build_handmade, expected_ids, values_of
 
@@ -19,6 +22,10 @@ def searcher(request, tmp_path_factory):
     ix = build_handmade(tmp_path_factory.mktemp(f"facets{request.param}"), batches=request.param)
     with ix.searcher() as s:
         yield s
+
+
+def index_top_values(path, name, n):
+    return index_stats(path, top=n).facets[name]
 
 
 def in_dates(article, start, end):
@@ -62,7 +69,7 @@ def test_counts_ignore_only_their_own_facet(searcher, args, q_words, filters, ex
     result = search(searcher, SearchRequest.from_args(MultiDict([(k, v) for k, vs in args.items()
                                                                   for v in ([vs] if isinstance(vs, str) else vs)])))
     for name in FACET_NAMES:
-        assert result.counts.values[name] == expected_counts(name, q_words, filters, excludes), name
+        assert result.facets[name] == expected_counts(name, q_words, filters, excludes), name
     assert result.total == len(expected_ids(q_words, filters, excludes))
 
 
@@ -71,7 +78,7 @@ def test_counts_with_a_date_range(searcher):
     result = search(searcher, req)
     start, end = date(2020, 2, 10), date(2020, 4, 30)
     for name in FACET_NAMES:
-        assert result.counts.values[name] == expected_counts(name, (), {"person": ["Ana Lopez"]}, None, start, end)
+        assert result.facets[name] == expected_counts(name, (), {"person": ["Ana Lopez"]}, None, start, end)
     ids = {h.id for h in result.hits}
     assert ids == {a["id"] for a in ARTICLES if in_dates(a, start, end) and "Ana Lopez" in a["person"]}
 
@@ -97,34 +104,34 @@ def test_or_within_a_facet_and_across_facets(searcher):
 def test_histogram_counts_by_month_ignoring_the_date_range(searcher):
     result = search(searcher, SearchRequest.from_args({"from": "2020-03-01", "to": "2020-03-31"}))
     months = Counter(a["date"].strftime("%Y-%m") for a in ARTICLES if a["date"])
-    got = {b.label: b.count for b in result.counts.histogram}
+    got = {b.label: b.count for b in result.histogram}
     assert {k: v for k, v in got.items() if v} == dict(months)
     assert list(got) == sorted(got)          # zero-filled, in order
     assert "2020-09" in got and got["2020-09"] == 0
-    assert all(b.start <= b.end for b in result.counts.histogram)
+    assert all(b.start <= b.end for b in result.histogram)
 
 
 def test_histogram_uses_days_for_a_short_span(searcher):
     result = search(searcher, SearchRequest.from_args({"person": "Jean Martin"}))  # 1 Apr and 20 May
-    labels = [b.label for b in result.counts.histogram]
+    labels = [b.label for b in result.histogram]
     assert labels[0] == "2020-04-01" and labels[-1] == "2020-05-20" and len(labels) == 50
-    assert sum(b.count for b in result.counts.histogram) == 2
+    assert sum(b.count for b in result.histogram) == 2
 
 
 def test_top_values_pins_selected_and_finds_truncation():
     counts = Counter({"a": 5, "b": 4, "c": 3, "d": 1})
-    shown, truncated = facets.top_values(counts, 2)
+    shown, truncated = top_values(counts, 2)
     assert shown == [("a", 5), ("b", 4)] and truncated
-    shown, truncated = facets.top_values(counts, 2, selected=["d"], excluded=["zz"])
+    shown, truncated = top_values(counts, 2, selected=["d"], excluded=["zz"])
     assert shown == [("d", 1), ("zz", 0)] and truncated
-    shown, truncated = facets.top_values(counts, 10, contains="B")
+    shown, truncated = top_values(counts, 10, contains="B")
     assert shown == [("b", 4)] and not truncated
-    assert facets.top_values(counts, 4) == ([("a", 5), ("b", 4), ("c", 3), ("d", 1)], False)
+    assert top_values(counts, 4) == ([("a", 5), ("b", 4), ("c", 3), ("d", 1)], False)
 
 
 def test_children_of_a_topic(searcher):
     result = search(searcher, SearchRequest())
-    kids = facets.children(result.counts.values["subtopic"], "politics and government")
+    kids = children(result.facets["subtopic"], "politics and government")
     assert kids == [("election", "politics and government › election", 3)]
 
 
@@ -139,11 +146,11 @@ def test_deleted_documents_are_not_counted(tmp_path):
     with ix.searcher() as s:
         result = search(s, SearchRequest())
         assert result.total == len(ARTICLES) - 1
-        assert result.counts.values["person"]["Ana Lopez"] == 3
+        assert result.facets["person"]["Ana Lopez"] == 3
 
 
 def test_values_with_commas_are_kept_whole(searcher):
-    counts = search(searcher, SearchRequest()).counts.values["topic"]
+    counts = search(searcher, SearchRequest()).facets["topic"]
     assert counts["arts, culture, entertainment and media"] == 2
     assert "arts" not in counts
 
@@ -166,20 +173,21 @@ def test_index_top_values_and_distinct_count_skip_deleted_documents(tmp_path, ba
         for name in FACET_NAMES:
             expected = Counter(v for a in live for v in values_of(a, name))
             ranked = sorted(expected.items(), key=lambda vc: (-vc[1], vc[0]))
-            assert facets.index_top_values(s, name, 3) == ranked[:3], name
-            assert facets.index_top_values(s, name, 1000) == ranked, name
-            assert facets.distinct_count(s, name) == len(expected), name
+            assert index_top_values(tmp_path, name, 3) == ranked[:3], name
+            assert index_top_values(tmp_path, name, 1000) == ranked, name
+            assert index_stats(tmp_path).distinct[name] == len(expected), name
         # The lexicon still counts the deleted versions: what these functions are for.
         assert s.reader().doc_frequency("person", "Ana Lopez") == 4
-        people = dict(facets.index_top_values(s, "person", 100))
+        people = dict(index_top_values(tmp_path, "person", 100))
         assert people["Ana Lopez"] == 2 and people["Zoe Quinn"] == 1
 
 
-def test_index_top_values_breaks_ties_by_value(searcher):
+def test_index_top_values_breaks_ties_by_value(tmp_path):
+    build_handmade(tmp_path)
     # The three sources hold the same number of articles: only the value orders them.
     expected = Counter(a["source"] for a in ARTICLES)
     ranked = sorted(expected.items(), key=lambda vc: (-vc[1], vc[0]))
-    assert facets.index_top_values(searcher, "source", 10) == ranked
+    assert index_top_values(tmp_path, "source", 10) == ranked
 
 
 @pytest.mark.parametrize("name", FACET_NAMES)

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from indexer import facets, query, store
-from indexer.query import evaluate
-from indexer.schema import join_values
-from indexer.search import MAX_PAGE, SearchRequest, parse_query, search
+from indexer.engines.whoosh import counting as facets, store
+from indexer.engines.whoosh.evaluate import evaluate
+from indexer.engines.whoosh.parse import parse_query
+from indexer.engines.whoosh.searching import search
+from indexer.facets import join_values
+from indexer.search.request import MAX_PAGE, SearchRequest
 
 ARTICLES = [
     dict(id="a01", title="Harbour strike halts shipping", body="Dock workers in the harbour went on strike. Shipping stopped.",
@@ -363,14 +365,14 @@ def test_a_good_date_term_still_filters(handmade):
 def test_an_unknown_field_prefix_is_searched_as_a_word(handmade):
     result = search(handmade, SearchRequest.from_args({"q": "harbour:strike"}))
     assert sorted(h.id for h in result.hits) == sorted(expected_ids(["harbour", "strike"]))
-    assert result.parsed.error is None
+    assert result.query_error is None
     assert len(result.warnings) == 1 and "no field “harbour”" in result.warnings[0]
 
 
 @pytest.mark.parametrize("q", ["http://example.com", "https://en.wikinews.org/wiki/Harbour", "HTTPS://x.org/a:b"])
 def test_a_pasted_url_is_searched_as_words_without_an_error(handmade, q):
     result = search(handmade, SearchRequest.from_args({"q": q}))
-    assert result.parsed.error is None and result.warnings == []
+    assert result.query_error is None and result.warnings == []
     assert result.total == 0  # no article holds these host names
 
 
@@ -423,9 +425,9 @@ def test_query_mask_is_what_whoosh_matches(churned, text):
 @pytest.mark.parametrize("text", ENGINE_QUERIES)
 def test_scores_and_order_are_whooshs(churned, text):
     q = parse_query(text, churned.schema).query
-    expected = [(hit.docnum, hit.score) for hit in churned.search(q, limit=None)]
+    expected = [(hit["id"], hit.score) for hit in churned.search(q, limit=None)]
     request = SearchRequest.from_args({"q": text, "per_page": "100", "sort": "relevance"})
-    hits = [(h.docnum, h.score) for h in search(churned, request).hits]
+    hits = [(h.id, h.score) for h in search(churned, request).hits]
     assert [d for d, _ in hits] == [d for d, _ in expected]
     assert [s for _, s in hits] == pytest.approx([s for _, s in expected], rel=1e-12)
 
@@ -440,10 +442,10 @@ def test_numpy_scoring_path_is_taken_for_plain_terms(churned, text):
 def test_top_hits_at_a_cut_through_equal_scores_keep_the_lowest_docnums(churned, limit):
     # "harbour" in the title only: several documents score the same
     q = parse_query("title:harbour OR person:nobody", churned.schema).query
-    expected = [(hit.docnum, hit.score) for hit in churned.search(q, limit=limit)]
+    expected = [(hit["id"], hit.score) for hit in churned.search(q, limit=limit)]
     request = SearchRequest.from_args({"q": "title:harbour OR person:nobody", "per_page": "10"})
     hits = search(churned, request).hits[:limit]
-    assert [h.docnum for h in hits] == [d for d, _ in expected]
+    assert [h.id for h in hits] == [d for d, _ in expected]
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
@@ -452,24 +454,25 @@ def test_date_order_and_ties_are_whooshs(churned, sort, args):
     q = parse_query(args.get("q", ""), churned.schema).query
     request = SearchRequest.from_args(dict(args, sort=sort, per_page="100"))
     result = search(churned, request)
-    allowed = {i for i, on in enumerate(result.counts.final_mask) if on}
-    expected = [hit.docnum for hit in churned.search(q, limit=None, sortedby="date", reverse=sort == "newest")
-                if hit.docnum in allowed]
-    assert [h.docnum for h in result.hits] == expected
+    allowed = {h.id for h in result.hits}
+    assert result.total == len(allowed)
+    expected = [hit["id"] for hit in churned.search(q, limit=None, sortedby="date", reverse=sort == "newest")
+                if hit["id"] in allowed]
+    assert [h.id for h in result.hits] == expected
 
 
 def test_paging_a_scored_search_matches_whoosh_page_by_page(churned):
     q = parse_query("harbour OR strike OR election", churned.schema).query
-    expected = [hit.docnum for hit in churned.search(q, limit=None)]
+    expected = [hit["id"] for hit in churned.search(q, limit=None)]
     got = []
     for page in (1, 2, 3):
-        got += [h.docnum for h in search(churned, SearchRequest.from_args(
+        got += [h.id for h in search(churned, SearchRequest.from_args(
             {"q": "harbour OR strike OR election", "per_page": "10", "page": str(page)})).hits]
     assert got[:len(expected)] == expected
 
 
 def test_a_small_postings_cache_gives_the_same_answers(churned, monkeypatch):
-    from indexer import evaluate
+    from indexer.engines.whoosh import evaluate
 
     evaluate.clear_cache()
     monkeypatch.setattr(evaluate, "MAX_CACHED_POSTINGS", 4)
@@ -480,19 +483,12 @@ def test_a_small_postings_cache_gives_the_same_answers(churned, monkeypatch):
     evaluate.clear_cache()
 
 
-def test_query_parsing_names_still_import_from_search():
-    from indexer import search as search_module
-    for name in ("ParsedQuery", "parse_query", "fallback", "plain_query", "shown", "syntax_problem",
-                 "make_parser", "TEXT_FIELDS", "QUERY_FIELDS"):
-        assert getattr(search_module, name) is getattr(query, name)
-
-
 def whoosh_snippet(text, terms, analyzer, top=2):
     """The snippet as whoosh.highlight.highlight makes it from the full token stream."""
     from whoosh import highlight
-    from indexer.search import SNIPPET_CHARS, _MarkFormatter, _parts
+    from indexer.engines.whoosh.snippets import SNIPPET_CHARS, MarkFormatter, marked_parts
     frag = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // top + 60, surround=70)
-    return _parts(highlight.highlight(text, frozenset(terms), analyzer, frag, _MarkFormatter(), top=top))
+    return marked_parts(highlight.highlight(text, frozenset(terms), analyzer, frag, MarkFormatter(), top=top))
 
 
 LONG_BODY = " ".join(
@@ -504,7 +500,7 @@ LONG_BODY = " ".join(
                                    {"offici", "wa"}, {"nomatch"}, {"a", "it"}])
 @pytest.mark.parametrize("text", [a["body"] for a in ARTICLES] + [LONG_BODY, LONG_BODY[:2000], "Flood!" * 3])
 def test_snippets_are_whooshs_highlight(handmade, terms, text):
-    from indexer.search import snippet
+    from indexer.engines.whoosh.snippets import snippet
     analyzer = handmade.schema["body"].analyzer
     expected = whoosh_snippet(text, terms, analyzer)
     got = snippet(text, terms, analyzer)
@@ -514,9 +510,9 @@ def test_snippets_are_whooshs_highlight(handmade, terms, text):
 @pytest.mark.parametrize("terms", [{"harbour"}, {"elect", "heat"}, {"nomatch"}])
 def test_titles_are_marked_as_whoosh_marks_them(handmade, terms):
     from whoosh import highlight
-    from indexer.search import _MarkFormatter, _parts, highlight_all
+    from indexer.engines.whoosh.snippets import MarkFormatter, highlight_all, marked_parts
     analyzer = handmade.schema["title"].analyzer
     for a in ARTICLES:
         marked = highlight.highlight(a["title"], frozenset(terms), analyzer, highlight.WholeFragmenter(),
-                                     _MarkFormatter(), top=1, minscore=0)
-        assert highlight_all(a["title"], terms, analyzer) == (_parts(marked) if marked else [(a["title"], False)])
+                                     MarkFormatter(), top=1, minscore=0)
+        assert highlight_all(a["title"], terms, analyzer) == (marked_parts(marked) if marked else [(a["title"], False)])

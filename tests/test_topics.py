@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from indexer.topics import Settings, Topic, TopicClassifier, TopicsError
+from indexer.extract.topics import Settings, Topic, TopicClassifier, TopicsError
 
 SPORT, DISASTER, ECONOMY = "sport", "disaster, accident and emergency incident", "economy, business and finance"
 
@@ -149,7 +149,7 @@ def labels(topics):
     ("finally", "final", False), ("date", "dating", False),
 ])
 def test_same_word_allows_inflections_not_a_shorter_or_derived_word(word, form, same):
-    from indexer.topics_data import same_word
+    from indexer.extract.topics_data import same_word
     assert same_word(word, form) is same
 
 
@@ -201,7 +201,7 @@ def test_a_single_title_word_gives_a_short_text_no_topic(nlp, clf, title, body):
 
 
 def test_fingerprint_changes_with_the_method_version(clf, monkeypatch):
-    import indexer.topics
+    import indexer.extract.topics
     before = TopicClassifier.load().fingerprint()
-    monkeypatch.setattr(indexer.topics, "METHOD_VERSION", indexer.topics.METHOD_VERSION + 1)
+    monkeypatch.setattr(indexer.extract.topics, "METHOD_VERSION", indexer.extract.topics.METHOD_VERSION + 1)
     assert TopicClassifier.load().fingerprint() != before

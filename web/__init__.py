@@ -1,12 +1,12 @@
-"""The Facetwire web explorer: a thin Flask layer over indexer.search."""
+"""The Facetwire web explorer: a thin Flask layer over the search contract (indexer.contract)."""
 import logging
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.store import IndexMissing
+from indexer.errors import IndexMissing, IndexUnavailable
 
-from . import index
+from . import engine
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,7 @@ def create_app(test_config=None):
     """Create the app: defaults, then instance/config.py or test_config. Nothing is opened here."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
+        ENGINE="whoosh",
         INDEX_DIR="index_data",
         WIKINEWS_ATTRIBUTION=None,   # None: shown when the index holds Wikinews articles
         JSON_SORT_KEYS=False,
@@ -30,7 +31,7 @@ def create_app(test_config=None):
     app.json.sort_keys = False
     app.debug = False
 
-    index.init_app(app)
+    engine.init_app(app)
     from . import api, pages
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -54,12 +55,7 @@ def _headers(resp):
 
 
 def _footer():
-    def wikinews():
-        try:
-            return index.show_wikinews_attribution()
-        except (IndexMissing, *index.OPEN_ERRORS):
-            return index.show_wikinews_attribution_offline()
-    return {"show_wikinews": wikinews}
+    return {"show_wikinews": engine.show_wikinews_attribution}
 
 
 def _error(status, title, message):
@@ -67,7 +63,7 @@ def _error(status, title, message):
         return jsonify({"error": title, "message": message, "status": status}), status
     # The error page must render whatever state the index is in, so its footer never opens it.
     return render_template("error.html", status=status, title=title, message=message,
-                           show_wikinews=index.show_wikinews_attribution_offline), status
+                           show_wikinews=engine.show_wikinews_attribution_offline), status
 
 
 def _http_error(err):
@@ -75,7 +71,7 @@ def _http_error(err):
 
 
 def _no_index(err):
-    title = "Index unavailable" if isinstance(err, index.IndexUnavailable) else "No index yet"
+    title = "Index unavailable" if isinstance(err, IndexUnavailable) else "No index yet"
     return _error(503, title, str(err))
 
 

@@ -6,11 +6,11 @@ import json
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
 from indexer import export
-from indexer.search import SearchRequest, search
+from indexer.search.request import SearchRequest
 
 from . import viewmodels as vm
-from .index import get_searcher
-from .lookup import BadId, find_article, similar
+from .engine import get_reader
+from .lookup import BadId, check_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -21,21 +21,21 @@ def search_api():
     req = SearchRequest.from_args(request.args)
     size = request.args.get("facet_size", "")
     facet_size = min(int(size), 500) if size.isdigit() and int(size) > 0 else vm.API_FACET_SIZE
-    return jsonify(vm.api_search(search(get_searcher(), req), facet_size))
+    return jsonify(vm.api_search(get_reader().search(req), facet_size))
 
 
 @bp.get("/article/<path:article_id>")
 def article(article_id):
-    searcher = get_searcher()
+    reader = get_reader()
     try:
-        found = find_article(searcher, article_id)
+        doc = reader.document(check_id(article_id))
     except BadId as err:
         abort(400, description=str(err))
-    if found is None:
+    if doc is None:
         abort(404, description=f"no article with id {article_id[:80]!r}")
-    docnum, stored = found
-    data = vm.article_data(stored)
-    data["more_like_this"] = [{"id": h.id, "title": h.title, "date": h.date_iso} for h in similar(searcher, docnum)]
+    data = vm.article_data(doc)
+    data["more_like_this"] = [{"id": h.id, "title": h.title, "date": h.date_iso}
+                              for h in reader.more_like_this(doc.id)]
     return jsonify(data)
 
 
@@ -45,8 +45,7 @@ def export_api():
     if fmt not in FORMATS:
         abort(400, description=f"unknown format {fmt[:20]!r}: use csv or jsonl")
     req = SearchRequest.from_args(request.args)
-    searcher = get_searcher()
-    records = export.iter_records(searcher, req)
+    records = export.iter_records(get_reader(), req)
     body = _csv_lines(records) if fmt == "csv" else (json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     resp = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
     resp.headers["Content-Type"] = FORMATS[fmt]

@@ -1,16 +1,16 @@
 """The HTML pages: the explorer (/ and /search), one article, the query syntax help."""
 from flask import Blueprint, abort, render_template, request, url_for
 
-from indexer.search import SearchRequest, search
+from indexer.search.request import SearchRequest
 
 from . import viewmodels as vm
-from .index import get_searcher
-from .lookup import BadId, find_article, similar
+from .engine import get_reader
+from .lookup import BadId, check_id
 
 bp = Blueprint("pages", __name__)
 
 # Targets whose content the explorer fragment holds (the whole explorer, or one facet's list).
-FRAGMENT_TARGETS = {"explorer"} | {f"facet-{name}-list" for name, _ in vm.PANELS}
+FRAGMENT_TARGETS = {"explorer"} | {f"facet-{f.name}-list" for f in vm.PANELS}
 
 
 def wants_fragment():
@@ -29,7 +29,7 @@ def wants_fragment():
 def explorer():
     req = SearchRequest.from_args(request.args)
     ui = vm.UiState.from_args(request.args)
-    result = search(get_searcher(), req)
+    result = get_reader().search(req)
     page = vm.search_page(result, ui)
     template = "_explorer_swap.html" if wants_fragment() else "search.html"
     return render_template(template, vm=page)
@@ -37,18 +37,17 @@ def explorer():
 
 @bp.get("/article/<path:article_id>")
 def article(article_id):
-    searcher = get_searcher()
+    reader = get_reader()
     try:
-        found = find_article(searcher, article_id)
+        doc = reader.document(check_id(article_id))
     except BadId:
         abort(400, description="That is not a valid article id.")
-    if found is None:
+    if doc is None:
         abort(404, description="There is no article with that id in the index.")
-    docnum, stored = found
-    hits = similar(searcher, docnum)
+    hits = reader.more_like_this(doc.id)
     similar_vm = [{"title": h.title, "url": url_for("pages.article", article_id=h.id),
                    "date": vm.date_text(h.date, h.date_iso), "source": h.source} for h in hits]
-    page = vm.article_page(vm.article_data(stored), similar_vm)
+    page = vm.article_page(vm.article_data(doc), similar_vm)
     return render_template("article.html", vm=page, back_url=_back_url())
 
 

@@ -7,6 +7,4 @@ def serve(app, host="127.0.0.1", port=5000, threads=8):
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="facetwire")
     finally:
-        from .index import LiveIndex
-
-        LiveIndex.close_all()
+        app.extensions["facetwire_engine"].close()

@@ -3,28 +3,23 @@
 Every facet value gets label, count, selected, excluded, toggle_url and exclude_url, as in
 Datasette's facet results.
 """
-import json
 from dataclasses import dataclass, field
 
 from flask import url_for
 
-from indexer import facets as fc
-from indexer.schema import FACETS, FACET_FIELDS, SUBTOPIC_JOIN, split_values
-from indexer.search import SORTS
+from indexer.facets import EXPORTED_LISTS, NAMES, PANELS, SUBTOPIC_JOIN, subtopic_label
+from indexer.search.request import SORTS
+from indexer.search.results import children, top_values
 
 from . import urls
 
 SEARCH = "/search"
 SHORT, LONG = 8, 60          # values per facet panel, folded and after "more"
-PANELS = (("topic", "Topics"), ("person", "People"), ("country", "Countries"),
-          ("org", "Organisations"), ("source", "Sources"))
-NAMES = {"person": "person", "country": "country", "topic": "topic", "org": "org",
-         "source": "source", "subtopic": "subtopic"}
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
 CHIPS_PER_HIT = (("person", 3), ("country", 2), ("org", 2), ("topic", 2))
 MAX_FIND = 100
-FACET_LISTS = (("person", "People", "person"), ("country", "Countries", "country"),
-               ("org", "Organisations", "org"), ("source", "Sources", "sources"))
+# The facets listed on an article's page (topics have their own section there).
+ARTICLE_LISTS = tuple(f for f in PANELS if f.name != "topic")
 
 
 @dataclass
@@ -36,8 +31,9 @@ class UiState:
 
     @classmethod
     def from_args(cls, args):
-        more = [f for f in dict.fromkeys(args.getlist("more")) if f in FACETS]
-        find = {f: " ".join(args.get("fq_" + f, "").split())[:MAX_FIND] for f in FACETS}
+        panels = [f.name for f in PANELS]
+        more = [f for f in dict.fromkeys(args.getlist("more")) if f in panels]
+        find = {f: " ".join(args.get("fq_" + f, "").split())[:MAX_FIND] for f in panels}
         return cls(more, {f: t for f, t in find.items() if t})
 
 
@@ -88,14 +84,14 @@ def facet_value(base, name, value, count, req, label=None):
 def panel(name, title, counts, req, ui, base):
     expanded = name in ui.more or name in ui.find
     find_text = ui.find.get(name, "")
-    shown, truncated = fc.top_values(counts.values.get(name, {}), LONG if expanded else SHORT,
+    shown, truncated = top_values(counts.get(name, {}), LONG if expanded else SHORT,
                                      req.filters.get(name, ()), req.excludes.get(name, ()), find_text)
     values = [facet_value(base, name, v, c, req) for v, c in shown]
     if name == "topic":
-        sub = counts.values.get("subtopic", {})
+        sub = counts.get("subtopic", {})
         for tv in values:
             tv.children = [facet_value(base, "subtopic", full, c, req, label=child)
-                           for child, full, c in fc.children(sub, tv.value)]
+                           for child, full, c in children(sub, tv.value)]
             tv.open = tv.selected or any(k.selected or k.excluded for k in tv.children)
     return Panel(
         name=name, title=title, values=values, truncated=truncated, expanded=expanded,
@@ -111,7 +107,7 @@ def panel(name, title, counts, req, ui, base):
 def chips(req, base):
     """Return the active filters as removable chips, and the URL that clears them all."""
     out = []
-    for name in FACET_FIELDS:
+    for name in NAMES:
         for v in req.filters.get(name, ()):
             out.append({"facet": name, "label": _label(name, v), "negated": False,
                         "remove_url": urls.url(SEARCH, urls.remove(base, name, v))})
@@ -126,7 +122,7 @@ def chips(req, base):
 
 
 def _label(name, value):
-    return value.split(SUBTOPIC_JOIN, 1)[-1] if name == "subtopic" else value
+    return subtopic_label(value) if name == "subtopic" else value
 
 
 def date_range_text(start, end):
@@ -217,13 +213,13 @@ def search_page(result, ui, per_page_choices=None):
         "pages": result.pages,
         "hits": [hit_view(h, base) for h in result.hits],
         "warnings": result.warnings,
-        "query_error": result.parsed.error,
-        "panels": [panel(n, t, result.counts, req, ui, base) for n, t in PANELS],
+        "query_error": result.query_error,
+        "panels": [panel(f.name, f.title, result.facets, req, ui, base) for f in PANELS],
         "chips": chip_list,
         "clear_url": clear_url if chip_list else "",
         "sorts": sorts,
         "pager": pager(result.page, result.pages, base),
-        "histogram": histogram(result.counts.histogram, req, base),
+        "histogram": histogram(result.histogram, req, base),
         "date_from": req.date_from.isoformat() if req.date_from else "",
         "date_to": req.date_to.isoformat() if req.date_to else "",
         "date_hidden": no_dates,
@@ -243,8 +239,8 @@ API_FACET_SIZE = 20
 def api_search(result, facet_size=API_FACET_SIZE):
     req = result.request
     facets_out = {}
-    for name in FACET_FIELDS:
-        shown, truncated = fc.top_values(result.counts.values.get(name, {}), facet_size,
+    for name in NAMES:
+        shown, truncated = top_values(result.facets.get(name, {}), facet_size,
                                          req.filters.get(name, ()), req.excludes.get(name, ()))
         facets_out[name] = [{"value": v, "count": c, "selected": v in req.filters.get(name, ()),
                              "excluded": v in req.excludes.get(name, ())} for v, c in shown]
@@ -264,40 +260,32 @@ def api_search(result, facet_size=API_FACET_SIZE):
         } for h in result.hits],
         "facets": facets_out,
         "histogram": [{"label": b.label, "from": b.start.isoformat(), "to": b.end.isoformat(),
-                       "count": b.count} for b in result.counts.histogram],
+                       "count": b.count} for b in result.histogram],
     }
 
 
-def _json_list(text):
-    try:
-        value = json.loads(text or "[]")
-    except ValueError:
-        return []
-    return value if isinstance(value, list) else []
-
-
-def article_data(stored):
-    """Return an article's stored fields as plain data (for the API and the page)."""
+def article_data(doc):
+    """Return an article's Document as plain data (for the API and the page)."""
     return {
-        "id": stored.get("id", ""),
-        "title": stored.get("title", "") or "",
-        "date": stored.get("date_iso") or (stored["date"].isoformat() if stored.get("date") else ""),
-        "source": ", ".join(split_values(stored.get("source"))),
-        "url": stored.get("url", "") or "",
-        "section": stored.get("section", "") or "",
-        "dateline": stored.get("dateline", "") or "",
-        "body": stored.get("body", "") or "",
-        **{name: split_values(stored.get(name)) for name in ("person", "country", "org", "topic", "subtopic")},
-        "sources": split_values(stored.get("source")),
-        "mentions": _json_list(stored.get("mentions")),
-        "topics": _json_list(stored.get("topics_json")),
+        "id": doc.id,
+        "title": doc.title,
+        "date": doc.date_text,
+        "source": doc.source_text,
+        "url": doc.url,
+        "section": doc.section,
+        "dateline": doc.dateline,
+        "body": doc.body,
+        **{name: list(getattr(doc, name)) for name in EXPORTED_LISTS},
+        "sources": list(doc.source),
+        "mentions": doc.mentions,
+        "topics": doc.topics,
     }
 
 
 def marked_text(text, mentions, field_name):
     """Split text into paragraphs of parts: plain strings and entity links, from stored mentions."""
     spans = sorted((m for m in mentions if isinstance(m, list) and len(m) >= 5 and m[0] == field_name
-                    and isinstance(m[1], int) and isinstance(m[2], int) and m[3] in FACET_FIELDS),
+                    and isinstance(m[1], int) and isinstance(m[2], int) and m[3] in NAMES),
                    key=lambda m: (m[1], -m[2]))
     paragraphs, parts, pos = [], [], 0
 
@@ -317,7 +305,7 @@ def marked_text(text, mentions, field_name):
         plain(text[pos:start])
         parts.append({"text": text[start:end], "facet": facet, "value": value,
                       "url": urls.url(SEARCH, [(facet, value)]),
-                      "title": f"{NAMES.get(facet, facet)}: {value}"})
+                      "title": f"{facet}: {value}"})
         pos = end
     plain(text[pos:])
     paragraphs.append(parts)
@@ -337,9 +325,9 @@ def article_page(data, similar):
                           "url": urls.url(SEARCH, [("subtopic", f"{label}{SUBTOPIC_JOIN}{c[0]}")])}
                          for c in t.get("children", []) if isinstance(c, (list, tuple)) and c],
         })
-    facet_lists = [{"name": name, "title": title,
-                    "entries": [{"label": v, "url": urls.url(SEARCH, [(name, v)])} for v in data[key]]}
-                   for name, title, key in FACET_LISTS if data.get(key)]
+    facet_lists = [{"name": f.name, "title": f.title,
+                    "entries": [{"label": v, "url": urls.url(SEARCH, [(f.name, v)])} for v in values]}
+                   for f in ARTICLE_LISTS if (values := data["sources" if f.name == "source" else f.name])]
     title_paras = marked_text(data["title"], data["mentions"], "title")
     return {
         "id": data["id"],

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.schema import FACET_FIELDS, split_values
-from indexer.store import open_index
+from indexer.engines.whoosh.store import open_index
+from indexer.facets import NAMES as FACET_FIELDS, split_values
 from web import create_app
 
 FIXTURE = Path(__file__).resolve().parent / "fixture_articles.jsonl"

@@ -1,7 +1,7 @@
 """One index per process, re-opened when index_dir/CURRENT names a new generation; new commits seen."""
 import threading
 
-from indexer import store
+from indexer.engines.whoosh import store
 from web import create_app
 
 from test_search import ARTICLES, build_handmade, document
@@ -34,7 +34,7 @@ def test_new_commits_in_the_live_generation_are_seen(tmp_path):
 def test_one_searcher_per_thread(tmp_path):
     build_handmade(tmp_path, articles=ARTICLES[:3])
     app = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True})
-    live = app.extensions["facetwire_index"]
+    live = app.extensions["facetwire_engine"].live
     seen = []
 
     def grab():

@@ -248,7 +248,7 @@ ODD_URLS = {"a01": "javascript:alert(1)", "a02": " JavaScript:alert(document.coo
 @pytest.fixture(scope="module")
 def odd_url_client(tmp_path_factory):
     """The handmade index with non-web URLs stored for some articles."""
-    from indexer import store
+    from indexer.engines.whoosh import store
     from test_search import ARTICLES, document
     from web import create_app
 
@@ -317,7 +317,7 @@ def test_error_page_renders_when_the_index_is_gone(tmp_path):
     """The 503 page itself must not need the index (its footer used to open it and fail)."""
     import shutil
 
-    from indexer import store
+    from indexer.engines.whoosh import store
     from test_search import build_handmade
     from web import create_app
 

@@ -1,23 +1,17 @@
-"""Query parsing: the user's text as a Whoosh query, with a friendly fallback to its plain words.
+"""Query parsing for Whoosh: the user's text as a Whoosh query, with a friendly fallback to its plain words.
 
 A syntax problem, an unknown `field:` prefix or a `date:` term that is not a date never raises:
 the query is read as well as it can be, and what was read differently is said in `notes`/`error`.
 """
-import re
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 
-from .evaluate import (  # noqa: F401 -- evaluation lived here; its public names still import from here
-    EMPTY, NUMERIC_FIELDS, Postings, Segment, Unscorable, clear_cache, evaluate, field_lengths, positions, postings,
+from ...search.query import (
+    BAD_DATE_NOTE, DATE_TERM, MAX_FUZZY, TEXT_FIELDS, plain_words, short_error, shown, syntax_problem,
+    unknown_fields_as_words,
 )
-from .schema import FACET_FIELDS
-
-MAX_FUZZY = 2            # edit distance: more is slow and matches everything
-TEXT_FIELDS = ("title", "body")
-QUERY_FIELDS = TEXT_FIELDS + FACET_FIELDS + ("id", "date")
-OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
 @dataclass
@@ -50,7 +44,7 @@ def parse_query(text, schema):
     if not text:
         return ParsedQuery(text, wq.Every())
     notes = []
-    words = _drop_bad_dates(_unknown_fields_as_words(text, notes), schema, notes)
+    words = _drop_bad_dates(unknown_fields_as_words(text, notes), schema, notes)
     if not words.strip():  # only bad dates, all left out
         return ParsedQuery(text, wq.Every(), notes=notes + ["nothing else to search for — showing all articles"])
     problem = syntax_problem(words)
@@ -58,7 +52,7 @@ def parse_query(text, schema):
         try:
             parsed = _tame(make_parser(schema).parse(words))
         except Exception as err:  # whoosh raises bare Exception for some inputs
-            problem = f"the query could not be read ({_short(err)})"
+            problem = f"the query could not be read ({short_error(err)})"
         else:
             error = _leaf_error(parsed)
             if error is None and not _is_null(parsed):
@@ -80,17 +74,10 @@ def fallback(text, words, schema, problem, notes=()):
 
 def plain_query(text, schema):
     """Return all the words of text AND-ed, with every operator, field name and symbol ignored."""
-    text = FIELD_PREFIX.sub(lambda m: " " if m[1] in QUERY_FIELDS else m[0], text)
-    words = [w for w in re.findall(r"\w+", text) if w not in OPERATORS]
+    words = plain_words(text)
     parser = MultifieldParser(list(TEXT_FIELDS), schema)
     parsed = parser.parse(" ".join(words)) if words else wq.NullQuery
     return wq.Every() if _is_null(parsed) else parsed
-
-
-def shown(text, limit=60):
-    """Return text fit to quote in a message: invisible characters written as escapes, shortened."""
-    out = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text[:limit])
-    return out + ("…" if len(text) > limit else "")
 
 
 def _is_null(q):
@@ -102,39 +89,8 @@ def _leaf_error(q):
     for leaf in q.leaves():  # a leaf query yields itself
         error = getattr(leaf, "error", None)
         if error is not None:
-            return _short(error)
+            return short_error(error)
     return None
-
-
-FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(?=\S)")
-URL_PREFIX = re.compile(r"[A-Za-z][\w+.-]*://")
-
-
-def _unknown_fields_as_words(text, notes):
-    """Return text with every `word:` prefix that names no field turned into the plain word.
-
-    A pasted URL (http://…) is searched as its words without the scheme, silently (a scheme word
-    is in no article); other unknown prefixes get a note, as they are likely a mistyped field.
-    """
-    unknown = []
-
-    def plain(m):
-        name = m[1]
-        if name in QUERY_FIELDS:
-            return m[0]
-        if URL_PREFIX.match(text, m.start(1)):
-            return " "
-        unknown.append(name)
-        return name + " "
-
-    out = FIELD_PREFIX.sub(plain, text)
-    for name in dict.fromkeys(unknown):
-        notes.append(f"there is no field “{shown(name, 40)}”, so “{shown(name, 40)}:” was searched as a word "
-                     f"(fields: {', '.join(QUERY_FIELDS)})")
-    return out
-
-
-DATE_TERM = re.compile(r'(?:^|(?<=[\s(]))date:(\[[^\]]*\]?|\{[^}]*\}?|"[^"]*"?|[^\s()]+)')
 
 
 def _drop_bad_dates(text, schema, notes):
@@ -148,32 +104,13 @@ def _drop_bad_dates(text, schema, notes):
             q = parser.parse(m[0])
             error = _leaf_error(q) or ("not a date" if _is_null(q) else None)
         except Exception as err:  # whoosh raises bare Exception for some date texts
-            error = _short(err)
+            error = short_error(err)
         if error is None:
             return m[0]
-        notes.append(f"“{shown(m[0], 60)}” is not a date Facetwire understands, so it was left out: write "
-                     f"date:2020, date:2020-03-15 or date:[2020-03 to 2020-05], or use the From/To filter (from=, to=)")
+        notes.append(BAD_DATE_NOTE.format(shown(m[0], 60)))
         return " "
 
     return DATE_TERM.sub(check, text)
-
-
-def syntax_problem(text):
-    """Return why text is not a well-formed query, or None."""
-    if text.count('"') % 2:
-        return "a quotation mark is not closed"
-    depth = 0
-    for ch in text:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            return "a closing parenthesis has no opening one"
-    if depth:
-        return "a parenthesis is not closed"
-    if text.count("[") != text.count("]") or text.count("{") != text.count("}"):
-        return "a range bracket is not closed"
-    if re.search(r"(^|\s)(AND|OR|ANDNOT|ANDMAYBE)\s*$|^\s*(AND|OR|ANDNOT|ANDMAYBE)\s|(^|\s)NOT\s*$", text):
-        return "an operator (AND, OR, NOT) is missing a term"
-    return None
 
 
 def _tame(q):
@@ -183,7 +120,3 @@ def _tame(q):
             node.maxdist = MAX_FUZZY
         return node
     return q.accept(visit)
-
-
-def _short(err):
-    return " ".join(str(err).split())[:120] or type(err).__name__

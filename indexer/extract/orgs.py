@@ -5,11 +5,11 @@ A span is an indexer.entities._Span; `doc` is the spaCy Doc of `title + "\\n\\n"
 import re
 from collections import Counter
 
-from indexer.countries import fold
-from indexer.lexicon import (DOCUMENT_WORDS, GENERIC_ORG_NOUNS, NOT_PERSON, ORG_SHORT_FORMS, TIME_ZONES, TITLE_WORDS,
+from .countries import fold
+from .lexicon import (DOCUMENT_WORDS, GENERIC_ORG_NOUNS, NOT_PERSON, ORG_SHORT_FORMS, TIME_ZONES, TITLE_WORDS,
                              TRAILING_FUNCTION_WORDS)
-from indexer.persons import name_tokens
-from indexer.places import org_country
+from .persons import name_tokens
+from .places import org_country
 
 # "Federal Security Service (FSB)" in one span; the ")" may have been cut off with the edge punctuation
 _ACRONYM_DEF = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[A-Z][A-Za-z&.\-]{1,11})\)?$")

@@ -1,4 +1,4 @@
-"""The live index of the app: opened once per process, a searcher per thread, swaps picked up.
+"""The live Whoosh index of a process: opened once, a searcher per thread, swaps picked up.
 
 `index_dir/CURRENT` names the live generation (indexer.store). Each request reads that small
 file; when it names another generation the index is re-opened, otherwise the thread's searcher
@@ -8,18 +8,13 @@ running server makes the index unavailable (503) until CURRENT names a readable 
 import threading
 import weakref
 
-from flask import current_app, g
 from whoosh.index import EmptyIndexError
 
-from indexer import store
+from ...errors import IndexMissing, IndexUnavailable
+from . import store
 
-WIKINEWS_PREFIX = "Wikinews"
 # What Whoosh raises when the files of an open index go away: no TOC left, or a file gone.
 OPEN_ERRORS = (EmptyIndexError, OSError)
-
-
-class IndexUnavailable(store.IndexMissing):
-    """CURRENT names a generation that cannot be read (removed or broken under the server)."""
 
 
 class LiveIndex:
@@ -33,7 +28,7 @@ class LiveIndex:
         self._generation = None
         self._ix = None
         self._local = threading.local()
-        self._wikinews = None
+        self._sources = {}
         # Every thread's current searcher: an uncompounded index keeps its segment files open,
         # so close() must reach searchers of other threads too.
         self._open = set()
@@ -68,11 +63,11 @@ class LiveIndex:
                 if generation != self._generation or self._ix is None:
                     try:
                         ix = store.open_index(self.index_dir)
-                    except store.IndexMissing as err:
+                    except IndexMissing as err:
                         if generation is None:
                             raise  # no index yet: store's message says how to build one
                         raise self._unavailable(f"generation {generation} is missing or incomplete") from err
-                    self._ix, self._generation, self._wikinews = ix, generation, None
+                    self._ix, self._generation = ix, generation
         return self._ix
 
     def searcher(self):
@@ -109,7 +104,7 @@ class LiveIndex:
     def _forget(self):
         """Drop the open index and this thread's searcher so the next request opens afresh."""
         with self._lock:
-            self._ix, self._generation, self._wikinews = None, None, None
+            self._ix, self._generation = None, None
         current = getattr(self._local, "searcher", None)
         self._local.searcher, self._local.ix = None, None
         with self._lock:
@@ -120,43 +115,10 @@ class LiveIndex:
             except OPEN_ERRORS:
                 pass  # its files are already gone; nothing left to release
 
-    def has_wikinews(self, searcher):
-        """Return whether any article comes from Wikinews (then the footer must say so)."""
-        if self._wikinews is None:
+    def has_source_prefix(self, searcher, prefix):
+        """Return whether any source starts with prefix, remembered per generation."""
+        key = (self._generation, prefix)
+        if self._sources.get("key") != key:
             terms = searcher.reader().field_terms("source")
-            self._wikinews = any(v.startswith(WIKINEWS_PREFIX) for v in terms)
-        return self._wikinews
-
-    def known_wikinews(self):
-        """Return what has_wikinews found last, without touching the index (False if unknown)."""
-        return bool(self._wikinews)
-
-
-def init_app(app):
-    app.extensions["facetwire_index"] = LiveIndex(app.config["INDEX_DIR"])
-
-
-def live_index():
-    return current_app.extensions["facetwire_index"]
-
-
-def get_searcher():
-    """Return the searcher for this request (the same object for the whole request)."""
-    if "searcher" not in g:
-        g.searcher = live_index().searcher()
-    return g.searcher
-
-
-def show_wikinews_attribution():
-    setting = current_app.config.get("WIKINEWS_ATTRIBUTION")
-    if setting is not None:
-        return bool(setting)
-    return live_index().has_wikinews(get_searcher())
-
-
-def show_wikinews_attribution_offline():
-    """Like show_wikinews_attribution, but never opens the index (for error pages)."""
-    setting = current_app.config.get("WIKINEWS_ATTRIBUTION")
-    if setting is not None:
-        return bool(setting)
-    return live_index().known_wikinews()
+            self._sources = {"key": key, "found": any(v.startswith(prefix) for v in terms)}
+        return self._sources["found"]

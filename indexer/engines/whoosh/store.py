@@ -16,18 +16,11 @@ from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 
+from ...errors import IndexBusy, IndexMissing
 from .schema import get_schema
 
 POINTER = "CURRENT"
 BUILDING = "building"
-
-
-class IndexMissing(RuntimeError):
-    """There is no index at the given folder yet."""
-
-
-class IndexBusy(RuntimeError):
-    """Another indexing run holds the folder."""
 
 
 @contextmanager
@@ -60,7 +53,7 @@ def live_path(index_dir):
     """Return the folder of the live index; raise IndexMissing when there is none."""
     name = current_generation(index_dir)
     path = Path(index_dir) / name if name else None
-    if path is None or not whoosh_index.exists_in(str(path)):
+    if path is None or not _exists(path):
         hint = (" (a first build was interrupted: run the same index command again to continue)"
                 if (Path(index_dir) / BUILDING).exists() else "")
         raise IndexMissing(f"no index in {index_dir}{hint}: build one with "
@@ -70,16 +63,30 @@ def live_path(index_dir):
 
 def open_index(index_dir):
     """Open the live index of index_dir."""
-    return whoosh_index.open_dir(str(live_path(index_dir)))
+    return _open(live_path(index_dir))
 
 
 def open_building(index_dir):
     """Open (or create) the building folder beside the live index; return (index, resumed)."""
     path = Path(index_dir) / BUILDING
     path.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(path)):
-        return whoosh_index.open_dir(str(path)), True
+    if _exists(path):
+        return _open(path), True
     return whoosh_index.create_in(str(path), get_schema()), False
+
+
+def _open(path):
+    # Always with today's schema: Whoosh pickles the schema's classes by module path, so an
+    # index written before a module moved could not be opened with its own pickled copy.
+    return whoosh_index.open_dir(str(path), schema=get_schema())
+
+
+def _exists(path):
+    try:
+        _open(path)
+    except (whoosh_index.EmptyIndexError, FileNotFoundError):
+        return False
+    return True
 
 
 def publish_building(index_dir):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from indexer.topics_data import (MAX_PHRASE, SHIPPED, SHIPPED_CUES, Normaliser, TopicsError,
+from .topics_data import (MAX_PHRASE, SHIPPED, SHIPPED_CUES, Normaliser, TopicsError,
                                  build_lexicon, read_concepts, read_cues, same_word)
 
 __all__ = ["Settings", "Topic", "TopicClassifier", "TopicsError"]

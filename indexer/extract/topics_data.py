@@ -15,6 +15,8 @@ from pathlib import Path
 from spacy.lang.en.stop_words import STOP_WORDS
 from whoosh.lang.porter import stem
 
+from ..errors import FacetwireError
+
 DATA = Path(__file__).resolve().parent / "data" / "iptc"
 SHIPPED = DATA / "mediatopics-en-GB.json"
 SHIPPED_CUES = DATA / "cues-en.json"
@@ -28,7 +30,7 @@ STOP = frozenset(STOP_WORDS) | EXTRA_STOP
 WORD = re.compile(r"[a-z]+")
 
 
-class TopicsError(ValueError):
+class TopicsError(FacetwireError, ValueError):
     """A topics or cues file cannot be used; the message names the file and the reason."""
 
 

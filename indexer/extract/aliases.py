@@ -14,12 +14,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.countries import fold
+from ..errors import FacetwireError
+from ..facets import ALIASABLE as FACETS
+from .countries import fold
 
-FACETS = ("person", "country", "org", "topic")
 
-
-class AliasesError(ValueError):
+class AliasesError(FacetwireError, ValueError):
     """The aliases file cannot be used; the message names the file and, when known, the line."""
 
 

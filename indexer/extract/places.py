@@ -1,11 +1,11 @@
 """Country values from an article's entity spans and text: places, demonyms, public bodies, scans.
 
-The gazetteer (indexer.countries) answers what a name means; this module decides when a name in the
+The gazetteer (countries.py) answers what a name means; this module decides when a name in the
 text counts: not a language or currency after a demonym, not inside a company name, not a sea. A span
 is an indexer.entities._Span; `doc` is the spaCy Doc of `title + "\\n\\n" + body`.
 """
-from indexer.countries import fold
-from indexer.lexicon import (AMBIGUOUS_COUNTRY_WORDS, COMPANY_WORDS, DEMONYM_NEXT_STOP, DEMONYM_PREV_STOP,
+from .countries import fold
+from .lexicon import (AMBIGUOUS_COUNTRY_WORDS, COMPANY_WORDS, DEMONYM_NEXT_STOP, DEMONYM_PREV_STOP,
                              GEORGIA_CUES, LANGUAGES, NAME_LIKE_COUNTRIES, PUBLIC_BODY_WORDS, WATER_WORDS)
 
 # Labels whose entities are handled by their label; inside names of things a country doesn't count.

@@ -1,0 +1,115 @@
+"""The search contract: every operation the web app, the CLI and `build` need from an index.
+
+An engine (engines/whoosh, engines/opensearch) implements SearchEngine; nothing outside
+engines/ knows which one it talks to. tests/contract/ holds the one test suite every engine
+passes, with answers computed in plain Python.
+
+    engine = open_engine(EngineConfig(...))      # indexer.engines
+    with engine.reader() as r:                   # a consistent view for one request or command
+        result = r.search(SearchRequest(q="flood", filters={"country": ["Kenya"]}))
+    with engine.writer(fresh=False) as w:        # one indexing run (build.py)
+        w.put([Document(...)]); w.commit()
+
+Semantics every engine keeps (the contract tests check each):
+- Words are matched in title and body (English stemming), filters never change relevance.
+- Filters: OR within a facet, AND across facets; an excluded value may not be present at all.
+- A facet's counts ignore that facet's own includes and excludes; the histogram ignores the
+  date range. Counts are exact.
+- Sort: relevance (ties by index order), newest or oldest (undated last or first).
+"""
+from typing import Iterator, Protocol
+
+from .document import Document
+from .search.request import SearchRequest
+from .search.results import Hit, SearchResult, Stats
+
+
+class Reader(Protocol):
+    """A consistent view of the live index: what one request or one command reads."""
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Return one page of hits with snippets, every facet's counts and the date histogram."""
+
+    def facet_values(self, request: SearchRequest, facet: str, contains: str = "",
+                     limit: int = 60) -> tuple[list, bool]:
+        """Return ([(value, count)], truncated) of one facet over the request, values containing `contains`.
+
+        Selected and excluded values come first, then by count (as results.top_values).
+        """
+
+    def document(self, doc_id: str) -> Document | None:
+        """Return the stored document with this id, or None."""
+
+    def more_like_this(self, doc_id: str, top: int = 6) -> list[Hit]:
+        """Return the articles most like this one by the key terms of its body (never itself)."""
+
+    def export(self, request: SearchRequest) -> Iterator[Document]:
+        """Yield every document of the filtered set in the request's order (no paging, no cap)."""
+
+    def stats(self, top: int = 10) -> Stats:
+        """Return the article count, size, date range and top values of every facet."""
+
+    def has_source_prefix(self, prefix: str) -> bool:
+        """Return whether any article's source starts with prefix (for attributions)."""
+
+    def close(self) -> None:
+        """Release what the view holds."""
+
+
+class Writer(Protocol):
+    """One indexing run's access to the index: the live one, or a fresh build beside it."""
+
+    fresh: bool          # True: writing a new index that replaces the live one on publish()
+    has_live: bool       # whether a live index existed when the run started
+
+    def known_hashes(self) -> dict[str, str]:
+        """Return {id: content hash} of every document the index being written holds."""
+
+    def document_by_hash(self, chash: str) -> Document | None:
+        """Return a document with this content hash, in this build or the live index, or None."""
+
+    def put(self, documents: list[Document]) -> None:
+        """Add or replace documents by id (the last of an id wins); visible after commit()."""
+
+    def delete(self, ids: list[str]) -> None:
+        """Remove documents by id; effective at commit()."""
+
+    def commit(self) -> None:
+        """Make everything put and deleted so far durable, atomically."""
+
+    def optimize(self) -> None:
+        """Compact the index for faster searches (may take a while)."""
+
+    def publish(self) -> None:
+        """Swap a complete fresh build in as the live index, atomically; drop the one it replaces."""
+
+    def discard(self) -> None:
+        """Throw a fresh build away."""
+
+    def cancel(self) -> None:
+        """Drop what was put since the last commit (the run was interrupted)."""
+
+    def close(self) -> None:
+        """Release the writer; committed work stays."""
+
+
+class SearchEngine(Protocol):
+    """An index and how to reach it."""
+
+    name: str
+
+    def reader(self) -> Reader:
+        """Return a view of the live index; raise IndexMissing when there is none."""
+
+    def writer(self, fresh: bool) -> Writer:
+        """Start an indexing run (fresh: build a new index beside the live one); raise IndexBusy
+        when another run writes."""
+
+    def exists(self) -> bool:
+        """Return whether a live index exists."""
+
+    def describe(self) -> str:
+        """Return where the index lives, for messages ("index_data/", "opensearch facetwire@…")."""
+
+    def close(self) -> None:
+        """Release every reader and connection this engine holds."""

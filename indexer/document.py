@@ -1,0 +1,69 @@
+"""The document model: one indexed article as every engine stores it and every reader reads it.
+
+Each engine maps a Document to its own storage and back (engines/whoosh/schema.py,
+engines/opensearch/mapping.py); build, search, export and the explorer read Documents only.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .facets import EXPORTED_LISTS, EXTRACTED, clean_values
+
+
+@dataclass
+class Document:
+    id: str
+    chash: str = ""                  # extraction fingerprint + content hash: skip or reuse by it
+    title: str = ""
+    body: str = ""
+    date: datetime | None = None     # naive, as written (the offset is kept in date_iso)
+    date_iso: str = ""               # the article's own date, with its offset when it had one
+    source: list = field(default_factory=list)
+    person: list = field(default_factory=list)
+    country: list = field(default_factory=list)
+    org: list = field(default_factory=list)
+    topic: list = field(default_factory=list)     # top-level labels, best first
+    subtopic: list = field(default_factory=list)  # "top › child"
+    url: str = ""
+    section: str = ""
+    dateline: str = ""
+    origin: str = ""                 # the file it was read from
+    mentions: list = field(default_factory=list)  # [[field, start, end, facet, value]]
+    topics: list = field(default_factory=list)    # [{"label", "score", "evidence", "children"}]
+    meta: dict = field(default_factory=dict)      # the record's other fields
+
+    @classmethod
+    def from_article(cls, article, analysis):
+        """Return the document of an article (indexer.articles.Article) and its extraction."""
+        date = article.date
+        doc = cls(
+            id=article.id, chash=article.chash, title=article.title, body=article.body,
+            date=date.replace(tzinfo=None) if date else None,
+            date_iso=date.isoformat() if date else "",
+            source=clean_values([article.source]),
+            url=article.url, section=article.section, dateline=article.dateline, origin=article.origin,
+            mentions=analysis.mentions, topics=analysis.topics, meta=article.meta,
+        )
+        for name in EXTRACTED:
+            setattr(doc, name, clean_values(getattr(analysis, name)))
+        return doc
+
+    @property
+    def source_text(self):
+        return ", ".join(self.source)
+
+    @property
+    def date_text(self):
+        """Return the ISO date as the article gave it ("" without one)."""
+        return self.date_iso or (self.date.isoformat() if self.date else "")
+
+    def facet_values(self, name):
+        return getattr(self, name)
+
+
+def export_record(doc):
+    """Return the export record of a document: its own fields, then each exported facet's list."""
+    out = {"id": doc.id, "title": doc.title or "", "date": doc.date_text, "source": doc.source_text,
+           "url": doc.url or ""}
+    for name in EXPORTED_LISTS:
+        out[name] = list(getattr(doc, name))
+    return out

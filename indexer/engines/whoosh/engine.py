@@ -1,0 +1,112 @@
+"""The Whoosh engine: the search contract (indexer.contract) over a folder of index generations."""
+import numpy as np
+from whoosh import query as wq
+
+from ...errors import IndexUnavailable
+from ...search.results import Stats, most_frequent, top_values
+from . import counting, store
+from .live import OPEN_ERRORS, LiveIndex
+from .parse import parse_query
+from .schema import from_fields
+from .searching import evaluate_query, make_hit, ordered_docnums, search
+from .writer import WhooshWriter
+
+MISSING_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
+
+
+class WhooshEngine:
+    """An index folder (index_dir/CURRENT names the live generation), shared by every thread."""
+
+    name = "whoosh"
+
+    def __init__(self, index_dir):
+        self.index_dir = str(index_dir)
+        self.live = LiveIndex(self.index_dir)
+
+    def reader(self):
+        return WhooshReader(self.live, self.live.searcher())
+
+    def writer(self, fresh):
+        return WhooshWriter(self.index_dir, fresh)
+
+    def exists(self):
+        return store.current_generation(self.index_dir) is not None
+
+    def check(self):
+        """Raise IndexMissing unless a live index can be opened."""
+        store.live_path(self.index_dir)
+
+    def describe(self):
+        return self.index_dir
+
+    def close(self):
+        self.live.close()
+
+
+class WhooshReader:
+    """A view of the live index through this thread's searcher (refreshed when the index changes)."""
+
+    def __init__(self, live, searcher):
+        self.live, self.searcher = live, searcher
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        pass  # the searcher is this thread's, kept for its next request (LiveIndex closes it)
+
+    def search(self, request):
+        return search(self.searcher, request)
+
+    def facet_values(self, request, facet, contains="", limit=60):
+        parsed = parse_query(request.q, self.searcher.schema)
+        qmask, _scores, _parsed = evaluate_query(self.searcher, parsed, request, [])
+        counts = counting.count_all(self.searcher, request, qmask, facet_names=(facet,), histogram=False)
+        return top_values(counts.values[facet], limit, request.filters.get(facet, ()),
+                          request.excludes.get(facet, ()), contains)
+
+    def _docnum(self, doc_id):
+        return self.searcher.document_number(id=doc_id)
+
+    def document(self, doc_id):
+        docnum = self._docnum(doc_id)
+        return None if docnum is None else from_fields(self.searcher.stored_fields(docnum))
+
+    def more_like_this(self, doc_id, top=6):
+        docnum = self._docnum(doc_id)
+        if docnum is None:
+            return []
+        results = self.searcher.more_like(docnum, "body", top=top)
+        return [make_hit(self.searcher, hit.docnum, hit.score, {}) for hit in results]
+
+    def export(self, request):
+        for docnum in ordered_docnums(self.searcher, request):
+            yield from_fields(self.searcher.stored_fields(docnum))
+
+    def stats(self, top=10):
+        s = self.searcher
+        facets, distinct = {}, {}
+        every = counting.query_mask(s, wq.Every())
+        for name in counting.NAMES:
+            # Live documents only: the lexicon still counts replaced and deleted versions.
+            counts = counting.count_values(s, name, every)
+            distinct[name] = len(counts)
+            facets[name] = most_frequent(counts, top)
+        dates = None
+        values = counting.dates(s)[every]
+        values = values[values != np.uint64(MISSING_DATE)]
+        if len(values):
+            to_date = s.schema["date"].from_column_value
+            dates = (to_date(int(values.min())).date().isoformat(), to_date(int(values.max())).date().isoformat())
+        index_dir = self.live.index_dir
+        return Stats(location=str(store.live_path(index_dir)), articles=s.doc_count(),
+                     size_bytes=store.index_size(index_dir), dates=dates, facets=facets, distinct=distinct)
+
+    def has_source_prefix(self, prefix):
+        try:
+            return self.live.has_source_prefix(self.searcher, prefix)
+        except OPEN_ERRORS as err:
+            raise IndexUnavailable(f"the live index in {self.live.index_dir} cannot be read ({err})") from err

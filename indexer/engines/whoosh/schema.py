@@ -1,0 +1,75 @@
+"""The one Whoosh schema of a Facetwire index, and the mapping between a Document and its fields."""
+import json
+
+from whoosh import fields
+from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+
+from ...document import Document
+from ...facets import NAMES, join_values, split_values
+
+SCHEMA_VERSION = 1
+
+
+class FACET(fields.KEYWORD):
+    """A multi-valued keyword field whose values are kept whole: "Joe Biden", "arts, culture…"."""
+
+    def __init__(self):
+        super().__init__(stored=True, lowercase=False, commas=False, scorable=False, vector=True)
+        self.analyzer = RegexTokenizer(r"[^\n]+")
+
+
+def get_schema():
+    """Return a fresh schema for a Facetwire index."""
+    text = StemmingAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        chash=fields.ID(stored=True, sortable=True),
+        title=fields.TEXT(stored=True, analyzer=text, phrase=True, field_boost=2.0),
+        body=fields.TEXT(stored=True, analyzer=text, phrase=True),
+        date=fields.DATETIME(stored=True, sortable=True),
+        date_iso=fields.STORED(),
+        **{name: FACET() for name in NAMES},
+        url=fields.STORED(),
+        section=fields.STORED(),
+        dateline=fields.STORED(),
+        origin=fields.STORED(),
+        mentions=fields.STORED(),
+        topics_json=fields.STORED(),
+        meta=fields.STORED(),
+    )
+
+
+def to_fields(doc):
+    """Return the Whoosh fields of a Document (facet lists joined, structures as JSON)."""
+    out = {
+        "id": doc.id, "chash": doc.chash, "title": doc.title, "body": doc.body, "date": doc.date,
+        "date_iso": doc.date_iso,
+        **{name: join_values(getattr(doc, name)) for name in NAMES},
+        "url": doc.url, "section": doc.section, "dateline": doc.dateline, "origin": doc.origin,
+        "mentions": json.dumps(doc.mentions, ensure_ascii=False),
+        "topics_json": json.dumps(doc.topics, ensure_ascii=False),
+        "meta": json.dumps(doc.meta, ensure_ascii=False, default=str),
+    }
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def from_fields(stored):
+    """Return the Document of a document's stored fields (tolerant of fields an old index lacks)."""
+    return Document(
+        id=stored.get("id", ""), chash=stored.get("chash", "") or "",
+        title=stored.get("title", "") or "", body=stored.get("body", "") or "",
+        date=stored.get("date"), date_iso=stored.get("date_iso", "") or "",
+        **{name: split_values(stored.get(name)) for name in NAMES},
+        url=stored.get("url", "") or "", section=stored.get("section", "") or "",
+        dateline=stored.get("dateline", "") or "", origin=stored.get("origin", "") or "",
+        mentions=_json(stored.get("mentions"), list), topics=_json(stored.get("topics_json"), list),
+        meta=_json(stored.get("meta"), dict),
+    )
+
+
+def _json(text, kind):
+    try:
+        value = json.loads(text or "null")
+    except ValueError:
+        return kind()
+    return value if isinstance(value, kind) else kind()
