@@ -15,7 +15,8 @@ Semantics every engine keeps (the contract tests check each):
 - Filters: OR within a facet, AND across facets; an excluded value may not be present at all.
 - A facet's counts ignore that facet's own includes and excludes; the histogram ignores the
   date range. Counts are exact.
-- Sort: relevance (ties by index order), newest or oldest (undated last or first).
+- Sort: relevance (ties by index order), newest or oldest; an undated article sorts as if after
+  every date (first with newest, last with oldest).
 """
 from typing import Iterator, Protocol
 

@@ -10,7 +10,8 @@ from indexer.engines.whoosh import WhooshEngine
 from indexer.export import iter_records, write_csv, write_jsonl
 from indexer.search.request import SearchRequest
 
-from test_search import ARTICLES, build_handmade, expected_ids, values_of
+from handmade import ARTICLES, expected_ids, values_of
+from test_search import build_handmade
 
 
 @pytest.fixture(params=[1, 2], ids=["one-segment", "two-segments"], scope="module")

@@ -14,7 +14,8 @@ from indexer.search.request import SearchRequest
 from indexer.search.results import children, top_values
 from indexer.stats import index_stats
 
-from test_search import ARTICLES, FACET_NAMES, build_handmade, expected_ids, values_of
+from handmade import ARTICLES, FACET_NAMES, expected_ids, values_of
+from test_search import build_handmade
 
 
 @pytest.fixture(params=[1, 3], ids=["one-segment", "three-segments"], scope="module")

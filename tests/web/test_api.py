@@ -188,7 +188,8 @@ def test_api_reads_a_pasted_url_as_words(client):
 
 
 def test_csv_export_defuses_formula_titles(tmp_path):
-    from test_search import ARTICLES, build_handmade
+    from handmade import ARTICLES
+    from test_search import build_handmade
     from web import create_app
 
     titles = {"a01": "=1+1", "a02": "+SUM(A1)", "a03": "-2 degrees", "a04": "@import", "a05": "Plain title"}

@@ -4,7 +4,8 @@ import threading
 from indexer.engines.whoosh import store
 from web import create_app
 
-from test_search import ARTICLES, build_handmade, document
+from handmade import ARTICLES
+from test_search import build_handmade, document
 
 
 def total(client):

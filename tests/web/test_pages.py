@@ -249,7 +249,8 @@ ODD_URLS = {"a01": "javascript:alert(1)", "a02": " JavaScript:alert(document.coo
 def odd_url_client(tmp_path_factory):
     """The handmade index with non-web URLs stored for some articles."""
     from indexer.engines.whoosh import store
-    from test_search import ARTICLES, document
+    from handmade import ARTICLES
+    from test_search import document
     from web import create_app
 
     index_dir = tmp_path_factory.mktemp("odd-urls")

@@ -29,6 +29,7 @@ class WhooshWriter:
             self._caches = [self.ix] + ([store.open_index(index_dir)] if self.fresh and self.has_live else [])
             self._searchers = [ix.searcher() for ix in self._caches]
             self._writer = None
+            self._pending = {}   # id -> Document to write, or None to delete, at the next commit
         except BaseException:
             self._stack.close()
             raise
@@ -69,17 +70,24 @@ class WhooshWriter:
         return self._writer
 
     def put(self, documents):
-        writer = self._open()
         for doc in documents:
-            writer.update_document(**to_fields(doc))
+            self._pending[doc.id] = doc
 
     def delete(self, ids):
-        writer = self._open()
         for doc_id in ids:
-            writer.delete_by_term("id", doc_id)
+            self._pending[doc_id] = None
 
     def commit(self, optimize=False):
-        self._open().commit(optimize=optimize)
+        # Whoosh's update_document replaces committed versions only: two puts of one id in a
+        # batch would both stay. So the batch is kept by id (the last put or delete wins) until now.
+        writer = self._open()
+        for doc_id, doc in self._pending.items():
+            if doc is None:
+                writer.delete_by_term("id", doc_id)
+            else:
+                writer.update_document(**to_fields(doc))
+        self._pending = {}
+        writer.commit(optimize=optimize)
         self._writer = None
         # The commit may have merged away segments the cache searcher still reads (reopened,
         # not refresh(): Whoosh's refresh fails when reusing a one-segment reader).
@@ -97,6 +105,7 @@ class WhooshWriter:
         store.discard_building(self.index_dir)
 
     def cancel(self):
+        self._pending = {}
         if self._writer is not None:
             self._writer.cancel()
             self._writer = None
