@@ -1,8 +1,9 @@
 """The offline country gazetteer: names, abbreviations, demonyms, places and datelines -> country.
 
-The data is precomputed by bench/make_gazetteer.py into indexer/data/gazetteer.json (GeoNames data,
-CC BY 4.0: see indexer/data/ATTRIBUTION-geonames.txt), so nothing but the JSON is read at run time. It also carries a list of lower-case English words
-(SCOWL, see indexer/data/ATTRIBUTION-scowl.txt) that tells a name from a capitalised word.
+The data is precomputed by tools/make_gazetteer.py into data/gazetteer.json (GeoNames data,
+CC BY 4.0: see data/ATTRIBUTION-geonames.txt), so nothing but the JSON is read at run time. It also
+carries a list of lower-case English words (SCOWL, see data/ATTRIBUTION-scowl.txt) that tells a name
+from a capitalised word.
 """
 import json
 import re
