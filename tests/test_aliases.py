@@ -2,6 +2,7 @@
 import pytest
 
 from indexer.extract.aliases import Aliases, AliasesError
+from indexer.extract.analyze import Settings
 
 GOOD = """\
 [person]
@@ -75,3 +76,46 @@ def test_bad_file_names_path_and_line(tmp_path, text, line, words):
 def test_missing_file(tmp_path):
     with pytest.raises(AliasesError, match="cannot read"):
         Aliases.load(tmp_path / "nope.toml")
+
+
+TOPIC_ALIASES = """\
+[topic]
+hide = ["weather"]
+
+[topic.merge]
+"politics" = ["politics and government"]
+"""
+
+
+def test_topic_sections_are_applied_to_what_indexing_writes(tmp_path):
+    # Regression: [topic] was validated and then silently ignored.
+    from indexer.build import build_index
+    from indexer.engines.whoosh import WhooshEngine
+    from indexer.search.request import SearchRequest
+
+    source = tmp_path / "a.jsonl"
+    source.write_text(
+        '{"id": "vote", "title": "Parliament votes on the election law", "body": "The parliament passed the '
+        'election law after a long debate; the government and the opposition parties voted, and the '
+        'minister said the new electoral rules take effect before the next general election."}\n'
+        '{"id": "storm", "title": "Storm brings heavy rain and snow", "body": "Forecasters issued a weather '
+        'warning as the storm brought heavy rain, strong winds and snow; meteorologists expect more rainfall '
+        'and cold temperatures this week."}\n', encoding="utf-8")
+    plain = build_index([source], tmp_path / "plain", workers=0)
+    aliased = build_index([source], tmp_path / "aliased", workers=0,
+                          settings=Settings(aliases_file=str(write(tmp_path, TOPIC_ALIASES))))
+    assert plain.added == aliased.added == 2
+
+    def topics(path):
+        engine = WhooshEngine(path)
+        with engine.reader() as r:
+            found = {d.id: (d.topic, d.subtopic, [t["label"] for t in d.topics]) for d in r.export(SearchRequest())}
+        engine.close()
+        return found
+
+    before, after = topics(tmp_path / "plain"), topics(tmp_path / "aliased")
+    assert "politics and government" in before["vote"][0] and "weather" in before["storm"][0]
+    assert "politics" in after["vote"][0] and "politics and government" not in after["vote"][0]
+    assert all(s.startswith("politics › ") for s in after["vote"][1] if "politic" in s)
+    assert "politics" in after["vote"][2]
+    assert "weather" not in after["storm"][0] and not any(s.startswith("weather") for s in after["storm"][1])

@@ -11,7 +11,7 @@ Format (TOML, documented in docs/ALIASES.md):
 Variants and hidden values match whole values, ignoring case and accents.
 """
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import FacetwireError
@@ -107,6 +107,16 @@ class Aliases:
             if r is not None and r not in seen:
                 seen.add(r)
                 out.append(r)
+        return out
+
+    def apply_topics(self, topics):
+        """Rename and hide classified topics ([topic] section): a merged label keeps its best score."""
+        out, seen = [], set()
+        for t in topics:
+            label = self.resolve("topic", t.label)
+            if label is not None and label not in seen:
+                seen.add(label)
+                out.append(t if label == t.label else replace(t, label=label))
         return out
 
 

@@ -93,7 +93,7 @@ class Analyzer:
     def from_doc(self, doc, article):
         title_len = len(article.title)
         ents = self.extractor.extract(doc, title_len, article.dateline or None)
-        topics = self.topics.classify(doc, title_len)
+        topics = self.aliases.apply_topics(self.topics.classify(doc, title_len))
         return Analysis(
             person=ents.person, country=ents.country, org=ents.org,
             topic=[t.label for t in topics],

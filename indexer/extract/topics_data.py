@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from whoosh.lang.porter import stem
 
 from ..errors import FacetwireError
+from .stemming import stem
 
 DATA = Path(__file__).resolve().parent / "data" / "iptc"
 SHIPPED = DATA / "mediatopics-en-GB.json"
