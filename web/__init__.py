@@ -2,11 +2,12 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_htmx import HTMX
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import IndexMissing, IndexUnavailable
 
-from . import engine
+from . import api, engine, pages
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def create_app(test_config=None):
     app.debug = False
 
     engine.init_app(app)
-    from . import api, pages
+    HTMX(app)  # request.headers' HX-* as app.htmx
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.after_request(_headers)
@@ -59,7 +60,7 @@ def _footer():
 
 
 def _error(status, title, message):
-    if request.path.startswith("/api/"):
+    if request.path.startswith(api.bp.url_prefix + "/"):
         return jsonify({"error": title, "message": message, "status": status}), status
     # The error page must render whatever state the index is in, so its footer never opens it.
     return render_template("error.html", status=status, title=title, message=message,

@@ -1,5 +1,5 @@
 """The HTML pages: the explorer (/ and /search), one article, the query syntax help."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from indexer.search.request import SearchRequest
 
@@ -19,12 +19,10 @@ def wants_fragment():
     Only an htmx request aimed at the explorer gets a fragment; a history restore (the URL was
     not in htmx's cache) and every other request get the full page.
     """
-    h = request.headers
-    return (h.get("HX-Request") == "true" and h.get("HX-History-Restore-Request") != "true"
-            and h.get("HX-Target") in FRAGMENT_TARGETS)
+    htmx = current_app.htmx
+    return bool(htmx) and not htmx.history_restore_request and htmx.target in FRAGMENT_TARGETS
 
 
-@bp.get("/")
 @bp.get("/search")
 def explorer():
     req = SearchRequest.from_args(request.args)
@@ -33,6 +31,9 @@ def explorer():
     page = vm.search_page(result, ui)
     template = "_explorer_swap.html" if wants_fragment() else "search.html"
     return render_template(template, vm=page)
+
+
+bp.add_url_rule("/", endpoint="home", view_func=explorer, methods=["GET"])
 
 
 @bp.get("/article/<path:article_id>")
@@ -55,9 +56,10 @@ def _back_url():
     """Return the explorer URL the reader came from, when it was one of ours."""
     ref = request.referrer or ""
     root = request.host_url.rstrip("/")
-    if ref.startswith(root + "/search") or ref in (root + "/", root):
-        return ref[len(root):] or "/"
-    return "/search"
+    explorer, home = url_for("pages.explorer"), url_for("pages.home")
+    if ref.startswith(root + explorer) or ref in (root + home, root):
+        return ref[len(root):] or home
+    return explorer
 
 
 @bp.get("/help")

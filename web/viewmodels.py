@@ -13,13 +13,17 @@ from indexer.search.results import children, top_values
 
 from . import urls
 
-SEARCH = "/search"
 SHORT, LONG = 8, 60          # values per facet panel, folded and after "more"
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
 CHIPS_PER_HIT = (("person", 3), ("country", 2), ("org", 2), ("topic", 2))
 MAX_FIND = 100
 # The facets listed on an article's page (topics have their own section there).
 ARTICLE_LISTS = tuple(f for f in PANELS if f.name != "topic")
+
+
+def explorer_url(pairs=()):
+    """Return the explorer's URL for a state given as (name, value) pairs."""
+    return urls.url(url_for("pages.explorer"), pairs)
 
 
 @dataclass
@@ -78,7 +82,7 @@ def facet_value(base, name, value, count, req, label=None):
     toggle = urls.remove(base, name, value) if selected else urls.add(urls.remove(base, neg, value), name, value)
     exclude = urls.remove(base, neg, value) if excluded else urls.add(urls.remove(base, name, value), neg, value)
     return FacetValue(label or value, value, count, selected, excluded,
-                      urls.url(SEARCH, toggle), urls.url(SEARCH, exclude))
+                      explorer_url(toggle), explorer_url(exclude))
 
 
 def panel(name, title, counts, req, ui, base):
@@ -95,8 +99,8 @@ def panel(name, title, counts, req, ui, base):
             tv.open = tv.selected or any(k.selected or k.excluded for k in tv.children)
     return Panel(
         name=name, title=title, values=values, truncated=truncated, expanded=expanded,
-        more_url=urls.url(SEARCH, urls.add(base, "more", name)),
-        less_url=urls.url(SEARCH, urls.remove(base, "more", name)),
+        more_url=explorer_url(urls.add(base, "more", name)),
+        less_url=explorer_url(urls.remove(base, "more", name)),
         find_param="fq_" + name, find_text=find_text,
         find_hidden=urls.remove(base, "more", name) + [("more", name)],
         list_id=f"facet-{name}-list",
@@ -110,15 +114,15 @@ def chips(req, base):
     for name in NAMES:
         for v in req.filters.get(name, ()):
             out.append({"facet": name, "label": _label(name, v), "negated": False,
-                        "remove_url": urls.url(SEARCH, urls.remove(base, name, v))})
+                        "remove_url": explorer_url(urls.remove(base, name, v))})
         for v in req.excludes.get(name, ()):
             out.append({"facet": name, "label": _label(name, v), "negated": True,
-                        "remove_url": urls.url(SEARCH, urls.remove(base, "not_" + name, v))})
+                        "remove_url": explorer_url(urls.remove(base, "not_" + name, v))})
     if req.date_from or req.date_to:
         out.append({"facet": "date", "label": date_range_text(req.date_from, req.date_to), "negated": False,
-                    "remove_url": urls.url(SEARCH, urls.remove(urls.remove(base, "from"), "to"))})
+                    "remove_url": explorer_url(urls.remove(urls.remove(base, "from"), "to"))})
     clear = urls.only(base, ("q", "sort", "per_page"))
-    return out, urls.url(SEARCH, clear)
+    return out, explorer_url(clear)
 
 
 def _label(name, value):
@@ -142,7 +146,7 @@ def hit_view(hit, base):
     for name, n in CHIPS_PER_HIT:
         for v in getattr(hit, name)[:n]:
             entity_chips.append({"facet": name, "label": v,
-                                 "url": urls.url(SEARCH, urls.add(urls.remove(base, "not_" + name, v), name, v))})
+                                 "url": explorer_url(urls.add(urls.remove(base, "not_" + name, v), name, v))})
     return {
         "id": hit.id,
         "article_url": url_for("pages.article", article_id=hit.id),
@@ -150,7 +154,7 @@ def hit_view(hit, base):
         "date": date_text(hit.date, hit.date_iso),
         "date_iso": hit.date_iso or (hit.date.isoformat() if hit.date else ""),
         "source": hit.source,
-        "source_url": urls.url(SEARCH, urls.add(base, "source", hit.source)) if hit.source else "",
+        "source_url": explorer_url(urls.add(base, "source", hit.source)) if hit.source else "",
         "link_url": urls.external(hit.url),   # "" unless http(s): never link a javascript: URL
         "snippet": hit.snippet,
         "chips": entity_chips,
@@ -159,7 +163,7 @@ def hit_view(hit, base):
 
 def pager(page, pages, base):
     def at(n):
-        return urls.url(SEARCH, base + ([("page", str(n))] if n > 1 else []))
+        return explorer_url(base + ([("page", str(n))] if n > 1 else []))
     wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
     items, last = [], 0
     for n in wanted:
@@ -187,7 +191,7 @@ def histogram(buckets, req, base, width=260, height=56):
                      "w": round(max(step - 1, 0.6), 2), "h": max(h, 1 if b.count else 0),
                      "hit_y": 0, "hit_h": height, "label": b.label, "count": b.count,
                      "title": f"{b.label}: {b.count:,} article{'s' if b.count != 1 else ''}",
-                     "url": urls.url(SEARCH, plain + [("from", b.start.isoformat()), ("to", b.end.isoformat())]),
+                     "url": explorer_url(plain + [("from", b.start.isoformat()), ("to", b.end.isoformat())]),
                      "selected": selected})
     return {"width": width, "height": height, "bars": bars, "first": buckets[0].label,
             "last": buckets[-1].label, "max": top}
@@ -199,7 +203,7 @@ def search_page(result, ui, per_page_choices=None):
     base = base_pairs(req, ui)
     chip_list, clear_url = chips(req, base)
     sort = req.effective_sort
-    sorts = [{"label": SORT_LABELS[s], "url": urls.url(SEARCH, urls.replace(base, "sort", s)),
+    sorts = [{"label": SORT_LABELS[s], "url": explorer_url(urls.replace(base, "sort", s)),
               "active": s == sort} for s in SORTS]
     no_dates = urls.remove(urls.remove(base, "from"), "to")
     start = (result.page - 1) * req.per_page
@@ -223,11 +227,11 @@ def search_page(result, ui, per_page_choices=None):
         "date_from": req.date_from.isoformat() if req.date_from else "",
         "date_to": req.date_to.isoformat() if req.date_to else "",
         "date_hidden": no_dates,
-        "date_clear_url": urls.url(SEARCH, no_dates) if (req.date_from or req.date_to) else "",
+        "date_clear_url": explorer_url(no_dates) if (req.date_from or req.date_to) else "",
         "form_hidden": urls.remove(base, "q"),
-        "export_csv": urls.url("/api/export", req.params(page=False) + [("format", "csv")]),
-        "export_jsonl": urls.url("/api/export", req.params(page=False) + [("format", "jsonl")]),
-        "api_url": urls.url("/api/search", req.params()),
+        "export_csv": urls.url(url_for("api.export_api"), req.params(page=False) + [("format", "csv")]),
+        "export_jsonl": urls.url(url_for("api.export_api"), req.params(page=False) + [("format", "jsonl")]),
+        "api_url": urls.url(url_for("api.search_api"), req.params()),
     }
 
 
@@ -304,7 +308,7 @@ def marked_text(text, mentions, field_name):
             continue  # overlapping or out of range: keep the first
         plain(text[pos:start])
         parts.append({"text": text[start:end], "facet": facet, "value": value,
-                      "url": urls.url(SEARCH, [(facet, value)]),
+                      "url": explorer_url([(facet, value)]),
                       "title": f"{facet}: {value}"})
         pos = end
     plain(text[pos:])
@@ -319,14 +323,14 @@ def article_page(data, similar):
             continue
         label = str(t["label"])
         topics.append({
-            "label": label, "score": _score(t.get("score")), "url": urls.url(SEARCH, [("topic", label)]),
+            "label": label, "score": _score(t.get("score")), "url": explorer_url([("topic", label)]),
             "evidence": [str(e) for e in t.get("evidence", []) if e][:12],
             "children": [{"label": str(c[0]), "score": _score(c[1] if len(c) > 1 else None),
-                          "url": urls.url(SEARCH, [("subtopic", f"{label}{SUBTOPIC_JOIN}{c[0]}")])}
+                          "url": explorer_url([("subtopic", f"{label}{SUBTOPIC_JOIN}{c[0]}")])}
                          for c in t.get("children", []) if isinstance(c, (list, tuple)) and c],
         })
     facet_lists = [{"name": f.name, "title": f.title,
-                    "entries": [{"label": v, "url": urls.url(SEARCH, [(f.name, v)])} for v in values]}
+                    "entries": [{"label": v, "url": explorer_url([(f.name, v)])} for v in values]}
                    for f in ARTICLE_LISTS if (values := data["sources" if f.name == "source" else f.name])]
     title_paras = marked_text(data["title"], data["mentions"], "title")
     return {
@@ -335,7 +339,7 @@ def article_page(data, similar):
         "title_parts": title_paras[0] if title_paras else [],
         "date": data["date"][:10],
         "source": data["source"],
-        "source_url": urls.url(SEARCH, [("source", data["source"])]) if data["source"] else "",
+        "source_url": explorer_url([("source", data["source"])]) if data["source"] else "",
         "link_url": urls.external(data["url"]),
         "url_text": "" if urls.external(data["url"]) else data["url"],  # shown, not linked
         "section": data["section"],
