@@ -120,3 +120,44 @@ def test_stats_count_live_articles_only(tmp_path, runner):
     out = runner.invoke(app.cli, ["stats", "--index-dir", ix]).output
     assert "articles: 1" in out and "Angela Merkel" not in out and "Emmanuel Macron" not in out
     assert "1  Olaf Scholz" in out
+
+
+@pytest.fixture(scope="module")
+def handmade_index(tmp_path_factory):
+    from test_search import build_handmade
+
+    index_dir = tmp_path_factory.mktemp("hand")
+    build_handmade(index_dir)
+    return index_dir
+
+
+def exported_ids(runner, index_dir, *args):
+    result = runner.invoke(app.cli, ["export", "--index-dir", str(index_dir), *args])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("args, api_args", [
+    (["--not-person", "Ana Lopez"], [("not_person", "Ana Lopez")]),
+    (["--subtopic", "politics and government › election"], [("subtopic", "politics and government › election")]),
+    (["--from", "2020-03", "--to", "2020-06-02"], [("from", "2020-03"), ("to", "2020-06-02")]),
+    (["--country", "Spain", "--country", "France", "--not-topic", "weather", "--sort", "oldest"],
+     [("country", "Spain"), ("country", "France"), ("not_topic", "weather"), ("sort", "oldest")]),
+    (["--not-source", "Wire B", "--org", "Met Office"], [("not_source", "Wire B"), ("org", "Met Office")]),
+])
+def test_export_takes_the_same_filters_as_the_api(handmade_index, runner, args, api_args):
+    # Regression: export knew --person/--country/--topic/--org/--source only.
+    from web import create_app
+
+    client = create_app({"INDEX_DIR": str(handmade_index), "TESTING": True}).test_client()
+    resp = client.get("/api/export", query_string=api_args + [("format", "jsonl")])
+    api_ids = [json.loads(line)["id"] for line in resp.get_data(as_text=True).splitlines()]
+    assert exported_ids(runner, handmade_index, *args) == api_ids and api_ids
+
+
+def test_every_facet_of_the_registry_is_an_export_option(runner):
+    from indexer.facets import FACETS
+
+    text = runner.invoke(app.cli, ["export", "--help"]).output
+    for facet in FACETS:
+        assert f"--{facet.name}" in text and f"--not-{facet.name}" in text
