@@ -1,0 +1,122 @@
+"""The one OpenSearch index definition of Facetwire, and the mapping between a Document and _source.
+
+Text is analysed as Whoosh's StemmingAnalyzer does (engines/whoosh/schema.py): words by the
+regular expression below, lower-cased, words shorter than 2 characters and Whoosh's stop words
+dropped, Porter-stemmed. Facets are exact `keyword`s (whole values, case kept) with a `folded`
+sub-field (lower case, accents folded) for case- and accent-insensitive matching of values.
+Structures (mentions, topics, meta) are JSON strings in _source only, as in the Whoosh schema.
+"""
+import json
+import re
+from datetime import datetime
+
+from ...document import Document
+from ...facets import NAMES, clean_values
+from ...search.request import MAX_PAGE, PER_PAGE_CHOICES
+
+SCHEMA_VERSION = 1
+TEXT_ANALYZER = "facetwire_text"
+FOLDED = "folded"          # facet sub-field: person.folded, ...
+WORD = r"\w+(\.?\w+)*"     # Whoosh's RegexTokenizer default, without its query-time `*`
+MIN_WORD = 2               # Whoosh's StopFilter(minsize=2)
+# whoosh.analysis.STOP_WORDS, copied: the index must keep the stop list it was built with.
+STOP_WORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is", "it",
+    "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we", "when", "will", "with",
+    "yet", "you", "your",
+))
+# Every page the request can ask for can be served by from/size (the default window is 10,000).
+MAX_RESULT_WINDOW = MAX_PAGE * max(PER_PAGE_CHOICES)
+
+_WORD_RE = re.compile(WORD)
+
+
+def words(text):
+    """Return the indexed words of text before stemming: what the analyzer keeps, lower-cased."""
+    out = []
+    for m in _WORD_RE.finditer(text or ""):
+        word = m.group().lower()
+        if len(word) >= MIN_WORD and word not in STOP_WORDS:
+            out.append(word)
+    return out
+
+
+def index_body(shards, replicas, state="building"):
+    """Return the body of a create-index request: settings, analysis and mappings."""
+    stored = {"type": "keyword", "index": False, "doc_values": False}
+    text = {"type": "text", "analyzer": TEXT_ANALYZER, "index_options": "offsets"}  # offsets: highlighting
+    facet = {"type": "keyword", "fields": {FOLDED: {"type": "keyword", "normalizer": "facetwire_folded"}}}
+    return {
+        "settings": {"index": {
+            "number_of_shards": shards,
+            "number_of_replicas": replicas,
+            "max_result_window": MAX_RESULT_WINDOW,
+            "analysis": {
+                "tokenizer": {"facetwire_words": {
+                    "type": "pattern", "pattern": WORD, "group": 0, "flags": "UNICODE_CHARACTER_CLASS"}},
+                "filter": {
+                    "facetwire_min_length": {"type": "length", "min": MIN_WORD},
+                    "facetwire_stop": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
+                },
+                "analyzer": {TEXT_ANALYZER: {
+                    "type": "custom", "tokenizer": "facetwire_words",
+                    "filter": ["lowercase", "facetwire_min_length", "facetwire_stop", "porter_stem"]}},
+                "normalizer": {"facetwire_folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
+            },
+        }},
+        "mappings": {
+            "dynamic": "strict",
+            "_meta": {"facetwire_schema": SCHEMA_VERSION, "state": state},
+            "properties": {
+                "id": {"type": "keyword"},
+                "chash": {"type": "keyword"},
+                "title": text,
+                "body": text,
+                "date": {"type": "date", "format": "strict_date_optional_time"},
+                "date_iso": stored,
+                **{name: facet for name in NAMES},
+                "url": stored, "section": stored, "dateline": stored, "origin": stored,
+                "mentions_json": stored, "topics_json": stored, "meta_json": stored,
+            },
+        },
+    }
+
+
+def to_source(doc):
+    """Return the _source of a Document (facet lists cleaned, structures as JSON, no date: absent)."""
+    out = {
+        "id": doc.id, "chash": doc.chash or "", "title": doc.title or "", "body": doc.body or "",
+        "date_iso": doc.date_iso or "",
+        **{name: clean_values(getattr(doc, name)) for name in NAMES},
+        "url": doc.url or "", "section": doc.section or "", "dateline": doc.dateline or "",
+        "origin": doc.origin or "",
+        "mentions_json": json.dumps(doc.mentions, ensure_ascii=False),
+        "topics_json": json.dumps(doc.topics, ensure_ascii=False),
+        "meta_json": json.dumps(doc.meta, ensure_ascii=False, default=str),
+    }
+    if doc.date is not None:
+        out["date"] = doc.date.isoformat()
+    return out
+
+
+def from_source(source):
+    """Return the Document of a hit's _source (tolerant of fields left out of it)."""
+    date = source.get("date")
+    return Document(
+        id=source.get("id", ""), chash=source.get("chash", "") or "",
+        title=source.get("title", "") or "", body=source.get("body", "") or "",
+        date=datetime.fromisoformat(date) if date else None, date_iso=source.get("date_iso", "") or "",
+        **{name: list(source.get(name) or []) for name in NAMES},
+        url=source.get("url", "") or "", section=source.get("section", "") or "",
+        dateline=source.get("dateline", "") or "", origin=source.get("origin", "") or "",
+        mentions=_json(source.get("mentions_json"), list), topics=_json(source.get("topics_json"), list),
+        meta=_json(source.get("meta_json"), dict),
+    )
+
+
+def _json(text, kind):
+    try:
+        value = json.loads(text or "null")
+    except ValueError:
+        return kind()
+    return value if isinstance(value, kind) else kind()

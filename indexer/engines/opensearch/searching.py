@@ -1,0 +1,181 @@
+"""One search on the cluster: hits with highlighted parts, exact facet counts, the date histogram.
+
+One request answers a page: the words as `query` (scored), the filters as `post_filter`, each
+facet's counts and the histogram's days as aggregations (counting.py). A query the cluster
+refuses (HTTP 400: a range it cannot run) is searched again as its plain words, with a warning.
+
+Order: relevance is _score then id (Whoosh breaks ties by index order, which a cluster does not
+have: id is reproducible); newest / oldest is the date then id, reversed as a whole for newest
+(as Whoosh reverses its whole key), so an undated article comes first with newest, last with oldest.
+"""
+import math
+import re
+
+from opensearchpy import exceptions as ox
+
+from ...search.query import short_error
+from ...search.results import Hit, SearchResult
+from . import counting
+from .client import reason
+from .dsl import compile
+from .mapping import from_source
+from .reading import plain_reading, read_query
+
+SNIPPET_CHARS = 240          # as engines/whoosh/snippets.py
+FRAGMENTS = 2
+FRAGMENT_CHARS = SNIPPET_CHARS // FRAGMENTS + 60
+MARK_ON, MARK_OFF = "\x02", "\x03"
+BETWEEN = " … "
+HIT_SOURCE = {"excludes": ["mentions_json", "topics_json", "meta_json"]}  # a hit needs none of them
+
+
+def sort_of(request):
+    sort = request.effective_sort
+    if sort == "newest":
+        return [{"date": {"order": "desc", "missing": "_first"}}, {"id": "desc"}]
+    if sort == "oldest":
+        return [{"date": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
+    return [{"_score": "desc"}, {"id": "asc"}]
+
+
+def compiled(reading):
+    """Return (query DSL, reading): a tree with nothing searchable is all articles, said so."""
+    q = compile(reading.tree)
+    if q is None:
+        reading = plain_reading(reading.text, "", None, reading.notes)
+        q = {"match_all": {}}
+    return q, reading
+
+
+def highlight():
+    return {"type": "unified", "pre_tags": [MARK_ON], "post_tags": [MARK_OFF], "require_field_match": True,
+            "fields": {"body": {"fragment_size": FRAGMENT_CHARS, "number_of_fragments": FRAGMENTS,
+                                "no_match_size": 0},
+                       "title": {"number_of_fragments": 0}}}
+
+
+class QueryRefused(Exception):
+    """The cluster refused to run the query as written (HTTP 400)."""
+
+
+class Searcher:
+    """Searches of one concrete index through a client; `run(body)` turns failures into messages."""
+
+    def __init__(self, client, index, failures):
+        self.client, self.index, self.failures = client, index, failures
+
+    def run(self, body, what="searching", refusable=False, **params):
+        """Run one search; with `refusable`, a query the cluster cannot run raises QueryRefused."""
+        params.setdefault("allow_partial_search_results", "false")  # a missing shard is an error, not fewer hits
+        params.setdefault("preference", "facetwire")  # the same shard copies for every page: stable ties
+        with self.failures(f"{what} {self.index}"):
+            try:
+                return self.client.search(index=self.index, body=body, params=params)
+            except ox.RequestError as err:
+                if refusable:
+                    raise QueryRefused(short_error(reason(err))) from err
+                raise
+
+    def scored(self, body, what="searching", refusable=False):
+        """Run a search whose scores matter: term statistics over all shards (dfs), as one index has."""
+        return self.run(body, what, refusable, search_type="dfs_query_then_fetch")
+
+    def search(self, request):
+        reading = read_query(request.q)
+        q, reading = compiled(reading)
+        post = counting.request_filter(request)
+        try:
+            response, body = self._page(request, q, post)
+        except QueryRefused as err:
+            reading = plain_reading(reading.text, reading.text, f"the query could not be run ({err})", reading.notes)
+            q, reading = compiled(reading)
+            response, body = self._page(request, q, post)
+        warnings = reading.messages + list(request.warnings)
+        per_page = request.per_page
+        total = response["hits"]["total"]["value"]
+        pages = max(1, math.ceil(total / per_page))
+        page = request.page
+        hits = response["hits"]["hits"]
+        if page > pages:
+            warnings.append(f"there are only {pages} pages; showing the last")
+            page = pages
+            hits = self.scored(dict(body, aggs={}, **{"from": (page - 1) * per_page}))["hits"]["hits"]
+        aggs = response["aggregations"]
+        facets = self.facet_counts(request, q, aggs)
+        histogram = counting.date_histogram(aggs["histogram"]["days"]["buckets"])
+        scored = request.effective_sort == "relevance"
+        return SearchResult(request, reading.error, total, page, pages,
+                            [make_hit(h, scored) for h in hits], facets, histogram, warnings)
+
+    def _page(self, request, q, post):
+        body = {"query": q, "aggs": counting.facet_aggs(request), "track_total_hits": True,
+                "track_scores": True, "sort": sort_of(request), "_source": HIT_SOURCE, "highlight": highlight(),
+                "from": (request.page - 1) * request.per_page, "size": request.per_page}
+        if post is not None:
+            body["post_filter"] = post
+        return self.scored(body, refusable=True), body
+
+    def facet_counts(self, request, q, aggregations, names=None):
+        """Return {facet: exact Counter} from the aggregations; recount a facet whose terms were cut off."""
+        out = {}
+        for name in names or counting.NAMES:
+            counts, complete = counting.read_terms(aggregations[f"facet_{name}"]["values"])
+            if not complete:
+                query = {"bool": {"must": [q], "filter": [counting.facet_filter(request, name)]}}
+                counts = counting.composite_counts(lambda body: self.run(body, f"counting {name} in"), query, name)
+            out[name] = counts
+        return out
+
+
+# --- hits -------------------------------------------------------------------------------------
+
+def make_hit(hit, scored=True):
+    """Return the Hit of a search hit: stored fields, a snippet and the title with matches marked."""
+    doc = from_source(hit["_source"])
+    marks = hit.get("highlight", {})
+    return Hit(
+        id=doc.id, title=doc.title, date=doc.date, date_iso=doc.date_iso, source=doc.source_text, url=doc.url,
+        snippet=snippet(doc.body, marks.get("body")),
+        title_parts=title_parts(doc.title, marks.get("title")),
+        person=doc.person, country=doc.country, org=doc.org, topic=doc.topic, subtopic=doc.subtopic,
+        score=hit.get("_score") if scored else None,
+    )
+
+
+def marked_parts(marked):
+    """Return [(text, matched)] of a highlighted fragment."""
+    parts = []
+    for i, chunk in enumerate(re.split(f"[{MARK_ON}{MARK_OFF}]", marked)):
+        if chunk:
+            parts.append((chunk, i % 2 == 1))
+    return parts
+
+
+def snippet(body, fragments):
+    """Return up to FRAGMENTS highlighted fragments, " … " between them, or the body's opening."""
+    parts = []
+    for fragment in fragments or ():
+        fragment = " ".join(fragment.split())
+        if fragment and MARK_ON in fragment:
+            if parts:
+                parts.append((BETWEEN, False))
+            parts += marked_parts(fragment)
+    return parts or opening(body)
+
+
+def opening(text):
+    """Return the opening of text as one unmarked part (engines/whoosh/snippets.py's rule)."""
+    text = text.replace(MARK_ON, "").replace(MARK_OFF, "")
+    first = " ".join(text[: SNIPPET_CHARS + 40].split())
+    if len(text) > SNIPPET_CHARS:
+        first = first[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return [(first, False)] if first else []
+
+
+def title_parts(title, marked):
+    """Return the whole title with its matched words marked."""
+    if marked:
+        parts = marked_parts(marked[0])
+        if "".join(t for t, _ in parts) == title:
+            return parts
+    return [(title, False)] if title else []
