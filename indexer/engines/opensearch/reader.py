@@ -18,7 +18,7 @@ MLT_TERMS = 25   # Lucene's default number of key terms; Whoosh's more_like take
 class OpenSearchReader:
     def __init__(self, store, index):
         self.store, self.index = store, index
-        self.searcher = Searcher(store.client, index, store.failures)
+        self.searcher = Searcher(store.client, index, store.failures, store.where)
 
     def __enter__(self):
         return self

@@ -13,6 +13,7 @@ import re
 
 from opensearchpy import exceptions as ox
 
+from ...errors import EngineError
 from ...search.query import short_error
 from ...search.results import Hit, SearchResult
 from . import counting
@@ -24,7 +25,8 @@ from .reading import plain_reading, read_query
 SNIPPET_CHARS = 240          # as engines/whoosh/snippets.py
 FRAGMENTS = 2
 FRAGMENT_CHARS = SNIPPET_CHARS // FRAGMENTS + 60
-MARK_ON, MARK_OFF = "\x02", "\x03"
+# Private-use characters: the highlighter trims control characters (<= U+0020) off a fragment's ends.
+MARK_ON, MARK_OFF = "\ue000", "\ue001"
 BETWEEN = " … "
 HIT_SOURCE = {"excludes": ["mentions_json", "topics_json", "meta_json"]}  # a hit needs none of them
 
@@ -61,8 +63,8 @@ class QueryRefused(Exception):
 class Searcher:
     """Searches of one concrete index through a client; `run(body)` turns failures into messages."""
 
-    def __init__(self, client, index, failures):
-        self.client, self.index, self.failures = client, index, failures
+    def __init__(self, client, index, failures, where):
+        self.client, self.index, self.failures, self.where = client, index, failures, where
 
     def run(self, body, what="searching", refusable=False, **params):
         """Run one search; with `refusable`, a query the cluster cannot run raises QueryRefused."""
@@ -70,11 +72,17 @@ class Searcher:
         params.setdefault("preference", "facetwire")  # the same shard copies for every page: stable ties
         with self.failures(f"{what} {self.index}"):
             try:
-                return self.client.search(index=self.index, body=body, params=params)
+                response = self.client.search(index=self.index, body=body, params=params)
             except ox.RequestError as err:
                 if refusable:
                     raise QueryRefused(short_error(reason(err))) from err
                 raise
+        shards = response.get("_shards", {})
+        if shards.get("successful", 0) + shards.get("skipped", 0) < shards.get("total", 0):
+            # e.g. a red index: no copy of some shard is assigned, so part of the articles cannot be read
+            raise EngineError(f"only {shards.get('successful', 0)} of {shards['total']} shards of {self.index} "
+                              f"answered at {self.where} ({what}): the index is red; try again later")
+        return response
 
     def scored(self, body, what="searching", refusable=False):
         """Run a search whose scores matter: term statistics over all shards (dfs), as one index has."""

@@ -17,7 +17,7 @@ import time
 from opensearchpy import exceptions as ox
 
 from ...errors import EngineError, IndexBusy, IndexMissing
-from .client import error_type, failures, reason
+from .client import failures, reason
 from .mapping import index_body
 
 LOCK_ID = "run"
@@ -45,10 +45,9 @@ class Store:
 
     def _indexes_of(self, alias):
         with self.failures(f"looking up the alias {alias}"):
-            try:
-                found = self.client.indices.get_alias(name=alias)
-            except ox.NotFoundError:
-                return []
+            found = self.client.indices.get_alias(name=alias, params={"ignore": 404})
+        if "status" in found and "error" in found:
+            return []  # no such alias (asked with ignore=404: a missing alias is no failure to log)
         return sorted(found)
 
     def live(self):
@@ -178,12 +177,12 @@ class Lock:
         raise self._busy()
 
     def _ensure_index(self):
-        try:
-            self.client.indices.create(index=self.store.lock_index, body={"settings": {"index": {
-                "number_of_shards": 1, "auto_expand_replicas": "0-all"}}}, params={"wait_for_active_shards": "1"})
-        except ox.RequestError as err:
-            if error_type(err) != "resource_already_exists_exception":
-                raise
+        found = self.client.indices.create(index=self.store.lock_index, body={"settings": {"index": {
+            "number_of_shards": 1, "auto_expand_replicas": "0-all"}}},
+            params={"wait_for_active_shards": "1", "ignore": 400})  # 400: it exists (no failure to log)
+        error = found.get("error")
+        if error and (error.get("type") if isinstance(error, dict) else error) != "resource_already_exists_exception":
+            raise EngineError(f"cannot create the run lock index {self.store.lock_index}: {error}")
 
     def _current(self):
         try:
