@@ -17,6 +17,24 @@ index_dir_option = click.option(
     help="Folder of the index.")
 
 
+def engine_options(fn):
+    """Add --engine and --engine-url (also FACETWIRE_ENGINE, FACETWIRE_ENGINE_URL) to a command."""
+    fn = click.option("--engine-url", metavar="URL[,URL…]",
+                      help="opensearch: the cluster's node URLs, comma-separated [env: FACETWIRE_ENGINE_URL]; "
+                           "auth, TLS and index name: docs/SCALING.md.")(fn)
+    return click.option("--engine", type=click.Choice(["whoosh", "opensearch"]),
+                        help="Where the index lives: whoosh (a folder, --index-dir; the default) or "
+                             "opensearch (a cluster, --engine-url) [env: FACETWIRE_ENGINE].")(fn)
+
+
+def engine_config(index_dir, engine, engine_url):
+    """Return the EngineConfig of the command line, then the FACETWIRE_* environment."""
+    from indexer.engines import config_from_env
+
+    urls = [u.strip() for u in engine_url.split(",") if u.strip()] if engine_url else None
+    return run(lambda: config_from_env(engine=engine, index_dir=index_dir, engine_url=urls))
+
+
 def run(fn):
     """Call fn(); report a library error as `error: ...` with exit code 1."""
     from indexer.errors import FacetwireError
@@ -163,27 +181,29 @@ def request_from_options(query, options):
 @index_dir_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @filter_options
+@engine_options
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (default: standard output).")
-def export(query, index_dir, fmt, output, **filters):
+def export(query, index_dir, fmt, output, engine, engine_url, **filters):
     """Export matching articles (all by default) with their facets, streamed.
 
     The filters are the explorer's and the API's: OR within a facet, AND across facets.
     """
-    from indexer.engines import EngineConfig, open_engine
+    from indexer.engines import open_engine
     from indexer.export import iter_records, write_csv, write_jsonl
 
     request = request_from_options(query, filters)
+    config = engine_config(index_dir, engine, engine_url)
 
     def go():
-        engine = open_engine(EngineConfig(index_dir=index_dir))
+        store = open_engine(config)
         try:
-            with engine.reader() as reader:
+            with store.reader() as reader:
                 records = iter_records(reader, request)
                 (write_csv if fmt == "csv" else write_jsonl)(records, output)
                 output.flush()
         finally:
-            engine.close()
+            store.close()
 
     try:
         run(go)
@@ -195,11 +215,22 @@ def export(query, index_dir, fmt, output, **filters):
 @cli.command()
 @index_dir_option
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="Values per facet.")
-def stats(index_dir, top):
+@engine_options
+def stats(index_dir, top, engine, engine_url):
     """Show the article count, index size and top values per facet."""
+    from indexer.engines import open_engine
     from indexer.stats import index_stats
 
-    info = run(lambda: index_stats(index_dir, top))
+    config = engine_config(index_dir, engine, engine_url)
+
+    def go():
+        store = open_engine(config)
+        try:
+            return index_stats(store, top)
+        finally:
+            store.close()
+
+    info = run(go)
     click.echo(f"index:    {info.location}")
     click.echo(f"articles: {info.articles}")
     click.echo(f"size:     {info.size_bytes / 1e6:.1f} MB")
@@ -216,15 +247,19 @@ def stats(index_dir, top):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-def serve(index_dir, host, port, threads):
+@engine_options
+def serve(index_dir, host, port, threads, engine, engine_url):
     """Serve the explorer with a production WSGI server (waitress)."""
-    from indexer.engines import EngineConfig, open_engine
+    from indexer.engines import open_engine
     from web import create_app
     from web.serve import serve as serve_app
 
-    run(lambda: open_engine(EngineConfig(index_dir=index_dir)).check())
-    app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
-    click.echo(f"Facetwire explorer on http://{host}:{port}/  (index: {index_dir}; Ctrl-C to stop)")
+    config = engine_config(str(Path(index_dir).resolve()), engine, engine_url)
+    checked = open_engine(config)
+    run(checked.check)
+    checked.close()
+    app = create_app({"ENGINE_CONFIG": config})
+    click.echo(f"Facetwire explorer on http://{host}:{port}/  (index: {checked.describe()}; Ctrl-C to stop)")
     try:
         serve_app(app, host=host, port=port, threads=threads)
     except OSError as err:

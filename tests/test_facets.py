@@ -12,6 +12,7 @@ from indexer.engines.whoosh import counting as facets, store
 from indexer.engines.whoosh.searching import search
 from indexer.search.request import SearchRequest
 from indexer.search.results import children, top_values
+from indexer.engines.whoosh import WhooshEngine
 from indexer.stats import index_stats
 
 from handmade import ARTICLES, FACET_NAMES, expected_ids, values_of
@@ -25,8 +26,16 @@ def searcher(request, tmp_path_factory):
         yield s
 
 
+def stats_of(path, top=10):
+    engine = WhooshEngine(path)
+    try:
+        return index_stats(engine, top)
+    finally:
+        engine.close()
+
+
 def index_top_values(path, name, n):
-    return index_stats(path, top=n).facets[name]
+    return stats_of(path, n).facets[name]
 
 
 def in_dates(article, start, end):
@@ -176,7 +185,7 @@ def test_index_top_values_and_distinct_count_skip_deleted_documents(tmp_path, ba
             ranked = sorted(expected.items(), key=lambda vc: (-vc[1], vc[0]))
             assert index_top_values(tmp_path, name, 3) == ranked[:3], name
             assert index_top_values(tmp_path, name, 1000) == ranked, name
-            assert index_stats(tmp_path).distinct[name] == len(expected), name
+            assert stats_of(tmp_path).distinct[name] == len(expected), name
         # The lexicon still counts the deleted versions: what these functions are for.
         assert s.reader().doc_frequency("person", "Ana Lopez") == 4
         people = dict(index_top_values(tmp_path, "person", 100))

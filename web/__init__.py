@@ -20,7 +20,7 @@ def create_app(test_config=None):
     """Create the app: defaults, then instance/config.py or test_config. Nothing is opened here."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        ENGINE="whoosh",
+        ENGINE=None,                 # None: $FACETWIRE_ENGINE, else whoosh
         INDEX_DIR="index_data",
         WIKINEWS_ATTRIBUTION=None,   # None: shown when the index holds Wikinews articles
         JSON_SORT_KEYS=False,

@@ -1,14 +1,16 @@
 """The app's search engine: opened once per app (nothing at import), one reader per request."""
 from flask import current_app, g
 
-from indexer.engines import EngineConfig, open_engine
+from indexer.engines import config_from_env, open_engine
 from indexer.errors import IndexMissing
 
 WIKINEWS_PREFIX = "Wikinews"
 
 
 def init_app(app):
-    config = EngineConfig(engine=app.config["ENGINE"], index_dir=app.config["INDEX_DIR"])
+    # ENGINE_CONFIG (an EngineConfig, as `serve` passes it) or ENGINE + INDEX_DIR and the environment.
+    config = app.config.get("ENGINE_CONFIG") or config_from_env(engine=app.config["ENGINE"],
+                                                                 index_dir=app.config["INDEX_DIR"])
     app.extensions["facetwire_engine"] = open_engine(config)
     app.extensions["facetwire_wikinews"] = False   # what the index said last (for error pages)
     app.teardown_appcontext(_close_reader)
