@@ -6,7 +6,7 @@ import json
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
 from indexer import export
-from indexer.search.request import SearchRequest
+from indexer.search.request import SearchRequest, parse_int
 
 from . import viewmodels as vm
 from .engine import get_reader
@@ -19,8 +19,8 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; cha
 @bp.get("/search")
 def search_api():
     req = SearchRequest.from_args(request.args)
-    size = request.args.get("facet_size", "")
-    facet_size = min(int(size), 500) if size.isdigit() and int(size) > 0 else vm.API_FACET_SIZE
+    facet_size = parse_int(request.args.get("facet_size", ""), "facet_size", vm.API_FACET_SIZE, 1,
+                           vm.MAX_API_FACET_SIZE, req.warnings)
     return jsonify(vm.api_search(get_reader().search(req), facet_size))
 
 

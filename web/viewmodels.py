@@ -238,6 +238,7 @@ def search_page(result, ui, per_page_choices=None):
 # --- JSON -------------------------------------------------------------------------------------
 
 API_FACET_SIZE = 20
+MAX_API_FACET_SIZE = 500
 
 
 def api_search(result, facet_size=API_FACET_SIZE):

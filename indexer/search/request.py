@@ -81,7 +81,7 @@ class SearchRequest:
         if sort and sort not in SORTS:
             req.warnings.append(f"unknown sort {sort[:40]!r}; use one of {', '.join(SORTS)}")
         req.sort = sort if sort in SORTS else ""
-        req.page = _parse_int(_first(args, "page"), "page", 1, 1, MAX_PAGE, req.warnings)
+        req.page = parse_int(_first(args, "page"), "page", 1, 1, MAX_PAGE, req.warnings)
         req.per_page = _parse_per_page(_first(args, "per_page"), req.warnings)
         return req
 
@@ -116,11 +116,15 @@ def _values(args, key, warnings):
     return out
 
 
-def _parse_int(text, name, default, low, high, warnings):
+def parse_int(text, name, default, low, high, warnings):
+    """Return text as an int within [low, high]; never raise: a warning says what was used instead.
+
+    Only ASCII digits count (str.isdigit() takes "²", which int() refuses).
+    """
     text = text.strip()
     if not text:
         return default
-    if not re.fullmatch(r"[+-]?\d{1,30}", text):
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}", text):
         warnings.append(f"{name}={text[:40]!r} is not a number; used {default}")
         return default
     value = int(text)
@@ -137,7 +141,7 @@ def _parse_per_page(text, warnings):
     if not text:
         return DEFAULT_PER_PAGE
     choices = ", ".join(map(str, PER_PAGE_CHOICES))
-    if not re.fullmatch(r"[+-]?\d{1,30}", text):
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}", text):
         warnings.append(f"per_page={text[:40]!r} is not a number; used {DEFAULT_PER_PAGE}")
         return DEFAULT_PER_PAGE
     asked = int(text)

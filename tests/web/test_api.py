@@ -200,3 +200,13 @@ def test_csv_export_defuses_formula_titles(tmp_path):
     assert {r["id"]: r["title"] for r in rows} == expected
     lines = client.get("/api/export?format=jsonl").get_data(as_text=True).splitlines()
     assert {json.loads(line)["id"]: json.loads(line)["title"] for line in lines} == titles
+
+
+@pytest.mark.parametrize("size, used", [("²", 20), ("٣", 20), ("0", 1), ("-5", 1), ("9999", 500), ("7", 7), ("", 20)])
+def test_facet_size_that_is_no_ascii_number_is_a_warning_not_a_500(client, size, used):
+    # Regression: str.isdigit() accepted "²", and int("²") raised: the API's only 500.
+    resp = client.get("/api/search", query_string={"facet_size": size})
+    assert resp.status_code == 200
+    data = resp.get_json()
+    assert all(len(values) <= used for values in data["facets"].values())
+    assert bool(data["warnings"]) == (size not in ("7", ""))
