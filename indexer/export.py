@@ -1,6 +1,7 @@
 """Exporting the whole filtered set of a search as JSON lines or CSV, one record at a time."""
 import csv
 import json
+import unicodedata
 
 from .document import export_record
 from .facets import EXPORTED_LISTS
@@ -31,8 +32,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def defuse(cell):
-    """Return cell with a "'" in front when a spreadsheet would read it as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    """Return cell with a "'" in front when a spreadsheet could read it as a formula.
+
+    Spreadsheets skip leading spaces and line breaks before a formula, and read full-width
+    forms ("＝", "＋") as the ASCII signs, so the test is made on the cell as they read it.
+    """
+    if cell.startswith(FORMULA_START):
+        return "'" + cell
+    seen = unicodedata.normalize("NFKC", cell.lstrip(" \t\r\n\u00a0\u3000")[:1])
+    return "'" + cell if seen and seen in FORMULA_START[:4] else cell
 
 
 def csv_row(rec):

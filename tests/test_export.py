@@ -111,3 +111,18 @@ def test_jsonl_export_keeps_formula_like_text_as_is(formula_searcher):
     write_jsonl(iter_records(formula_searcher, SearchRequest()), fh)
     titles = {json.loads(line)["title"] for line in fh.getvalue().splitlines()}
     assert titles == set(FORMULAS)
+
+
+@pytest.mark.parametrize("cell", ["\n=1+1", " =1+1", "  @SUM(A1)", "＝HYPERLINK(\"x\")", "＋1", "\u3000=1", "\u00a0-2+3"])
+def test_formulas_behind_spaces_line_breaks_or_in_full_width_are_defused(cell):
+    # Regression: only the first character was checked, as written.
+    from indexer.export import defuse
+
+    assert defuse(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["Harbour strike", " plain words", "", "1-0 win", "Ｆｕｌｌ width"])
+def test_ordinary_cells_are_left_alone(cell):
+    from indexer.export import defuse
+
+    assert defuse(cell) == cell
