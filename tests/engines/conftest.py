@@ -37,6 +37,14 @@ def cluster():
     return node_urls()
 
 
+@pytest.fixture(scope="module")
+def local_cluster(cluster):
+    """The 3-node cluster of cluster/ on this machine, for tests that stop and start its nodes."""
+    if cluster[: len(LOCAL_NODES)] != list(LOCAL_NODES) or not all(answers(u) for u in LOCAL_NODES):
+        pytest.skip("needs the 3-node local cluster of cluster/ (make cluster-up)")
+    return cluster
+
+
 class EngineFactory:
     """Make engines with a fresh index name each (2 shards, 1 replica); drop them all at the end."""
 

@@ -63,8 +63,8 @@ def request_filter(request):
     return all_of(clauses) if clauses else None
 
 
-def terms_agg(name, size=FACET_TERMS):
-    return {"terms": {"field": name, "size": size, "shard_size": size,
+def terms_agg(name):
+    return {"terms": {"field": name, "size": FACET_TERMS, "shard_size": FACET_TERMS,
                       "order": [{"_count": "desc"}, {"_key": "asc"}]}}
 
 

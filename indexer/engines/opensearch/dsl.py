@@ -38,6 +38,8 @@ def _compile(node):
             return parts[0] if parts else None
         return {"bool": {"should": parts, "minimum_should_match": 1}}
     if isinstance(node, s.Not):
+        if compile(node.child) is None:
+            return None  # Whoosh: NOT of an empty query is empty, and drops out of its And / Or
         return _and([s.Every()], [node.child])
     if isinstance(node, s.AndNot):
         return _and([node.positive], [node.negative])

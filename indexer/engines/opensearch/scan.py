@@ -7,8 +7,9 @@ KEEP_ALIVE = "2m"   # between two pages
 PAGE = 1000
 
 
-def scan(client, index, body, sort, page=PAGE, params=None):
+def scan(client, index, body, sort, params=None):
     """Yield every hit of body["query"] in index, in `sort` order (which must end in a unique key)."""
+    page = PAGE
     pit = client.create_pit(index=index, params={"keep_alive": KEEP_ALIVE})["pit_id"]
     try:
         after = None
