@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.errors import IndexMissing, IndexUnavailable
 
-from . import api, engine, pages
+from . import api, engine, pages, security
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,9 @@ def create_app(test_config=None):
         ENGINE=None,                 # None: $FACETWIRE_ENGINE, else whoosh
         INDEX_DIR="index_data",
         WIKINEWS_ATTRIBUTION=None,   # None: shown when the index holds Wikinews articles
+        ALLOWED_HOSTS=list(security.LOOPBACK_HOSTS),  # Host header names answered ("*": any)
+        ACCESS_TOKEN=None,           # set: every request needs it (web/security.py)
+        EXPORT_SLOTS=2,              # exports streaming at once; the other threads stay interactive
         JSON_SORT_KEYS=False,
     )
     if test_config is None:
@@ -34,9 +37,11 @@ def create_app(test_config=None):
 
     engine.init_app(app)
     HTMX(app)  # request.headers' HX-* as app.htmx
+    security.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.after_request(_headers)
+    app.after_request(security.challenge)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IndexMissing, _no_index)
     app.register_error_handler(Exception, _server_error)

@@ -11,6 +11,7 @@ from indexer.search.request import SearchRequest, parse_int
 from . import viewmodels as vm
 from .engine import get_reader
 from .lookup import BadId, check_id
+from .security import take_export_slot
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -45,12 +46,16 @@ def export_api():
     if fmt not in FORMATS:
         abort(400, description=f"unknown format {fmt[:20]!r}: use csv or jsonl")
     req = SearchRequest.from_args(request.args)
-    records = export.iter_records(get_reader(), req)
-    body = _csv_lines(records) if fmt == "csv" else (json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    resp = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
-    resp.headers["Content-Type"] = FORMATS[fmt]
-    resp.headers["Content-Disposition"] = f'attachment; filename="facetwire-export.{fmt}"'
-    return resp
+
+    def respond():
+        records = export.iter_records(get_reader(), req)
+        body = _csv_lines(records) if fmt == "csv" else (json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        resp = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
+        resp.headers["Content-Type"] = FORMATS[fmt]
+        resp.headers["Content-Disposition"] = f'attachment; filename="facetwire-export.{fmt}"'
+        return resp
+
+    return take_export_slot(respond)
 
 
 def _csv_lines(records):
