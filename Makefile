@@ -6,11 +6,20 @@ INDEX  ?= index_data
 PORT   ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test setup setup-dev index-sample serve browser bench-smoke clean
+
+.PHONY: run test test-quick setup setup-dev index-sample serve browser bench-smoke clean
 
 run: index-sample serve
 
-test: setup-dev browser
+# Every test, the OpenSearch ones on the local 3-node cluster: started here unless it already
+# runs, and then stopped again. FACETWIRE_REQUIRE_OPENSEARCH turns "no cluster" into a failure.
+test: setup-dev browser java
+	@if bash cluster/cluster.sh status >/dev/null 2>&1; then started=; else bash cluster/cluster.sh up && started=1; fi; \
+	FACETWIRE_REQUIRE_OPENSEARCH=1 $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ -n "$$started" ]; then bash cluster/cluster.sh down; fi; exit $$rc
+
+# The tests without the cluster (OpenSearch tests skip): quicker, no Java.
+test-quick: setup-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed

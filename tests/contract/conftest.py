@@ -25,10 +25,10 @@ def opensearch_up():
 
 
 def engine_params():
-    params = ["whoosh"]
-    params.append(pytest.param("opensearch", marks=pytest.mark.skipif(
-        not opensearch_up(), reason=f"no OpenSearch cluster at {OPENSEARCH_URL} (make cluster-up)")))
-    return params
+    if os.environ.get("FACETWIRE_REQUIRE_OPENSEARCH") and not opensearch_up():
+        raise pytest.UsageError(f"FACETWIRE_REQUIRE_OPENSEARCH is set but no cluster answers at {OPENSEARCH_URL}")
+    return ["whoosh", pytest.param("opensearch", marks=pytest.mark.skipif(
+        not opensearch_up(), reason=f"no OpenSearch cluster at {OPENSEARCH_URL} (make cluster-up)"))]
 
 
 class Factory:
