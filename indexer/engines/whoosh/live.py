@@ -29,6 +29,7 @@ class LiveIndex:
         self._ix = None
         self._local = threading.local()
         self._sources = {}
+        self._lease = f"{id(self):x}"   # this reader's name in index_dir/.readers/
         # Every thread's current searcher: an uncompounded index keeps its segment files open,
         # so close() must reach searchers of other threads too.
         self._open = set()
@@ -38,6 +39,8 @@ class LiveIndex:
         """Close every searcher this index handed out; the next request opens afresh."""
         with self._lock:
             searchers, self._open = self._open, set()
+            if self._generation is not None:
+                store.release(self.index_dir, self._lease)
             self._ix, self._generation, self._local = None, None, threading.local()
         for searcher in searchers:
             try:
@@ -68,6 +71,8 @@ class LiveIndex:
                             raise  # no index yet: store's message says how to build one
                         raise self._unavailable(f"generation {generation} is missing or incomplete") from err
                     self._ix, self._generation = ix, generation
+                    store.lease(self.index_dir, generation, self._lease)
+                    store.collect(self.index_dir, min_age=store.GRACE)  # what this process stopped reading
         return self._ix
 
     def searcher(self):

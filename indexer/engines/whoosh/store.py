@@ -4,11 +4,13 @@ index_dir/
   CURRENT            name of the live generation, replaced atomically
   gen-<stamp>/       a complete Whoosh index
   building/          a first build or --rebuild in progress (resumable)
+  .readers/HOST-PID-N  the generation each serving process reads (old ones are removed when unread)
 """
 import fcntl
 import os
 import secrets
 import shutil
+import socket
 import time
 from pathlib import Path
 
@@ -100,11 +102,85 @@ def publish_building(index_dir):
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, index_dir / POINTER)
-    # The previous generation stays one more cycle: a server may still be answering from it.
-    for child in index_dir.glob("gen-*"):
-        if child.name not in (name, old) and child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
+    if old and (index_dir / old).is_dir():
+        (index_dir / old / RETIRED).touch()
+    collect(index_dir, min_age=GRACE)
     return index_dir / name
+
+
+# --- old generations --------------------------------------------------------------------------
+# A generation replaced by a rebuild is removed once no server reads it: every process serving an
+# index leases the generation it reads (index_dir/.readers/HOST-PID names it), and a generation is
+# removed when no live process leases it and it was retired more than GRACE seconds ago (requests
+# already running on it finish first). A server switching to a new generation collects; so does
+# every publish, and `app.py gc`.
+RETIRED = "RETIRED"          # marker file: when the generation stopped being CURRENT
+READERS = ".readers"
+GRACE = 30.0                 # seconds a retired generation is kept for requests still running on it
+FOREIGN_LEASE_TTL = 86_400   # a lease of another host is trusted this long (its pids cannot be checked)
+
+
+def _lease_path(index_dir, reader):
+    return Path(index_dir) / READERS / f"{socket.gethostname()}-{os.getpid()}-{reader}"
+
+
+def lease(index_dir, generation, reader):
+    """Record that this process's reader (any short name) reads generation, replacing what it read."""
+    path = _lease_path(index_dir, reader)
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(generation, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def release(index_dir, reader):
+    """Drop the lease of this process's reader."""
+    _lease_path(index_dir, reader).unlink(missing_ok=True)
+
+
+def _leased(index_dir):
+    """Return the generations live processes read; drop the leases of processes that are gone."""
+    found, host, now = set(), socket.gethostname(), time.time()
+    for path in (Path(index_dir) / READERS).glob("*"):
+        name, _, pid = path.name.rsplit("-", 1)[0].rpartition("-")
+        try:
+            generation, age = path.read_text(encoding="utf-8").strip(), now - path.stat().st_mtime
+        except OSError:
+            continue
+        if name == host and pid.isdecimal() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+        elif name == host or age < FOREIGN_LEASE_TTL:
+            found.add(generation)
+    return found
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def collect(index_dir, min_age=0.0):
+    """Remove generations that are not CURRENT, no live process reads, retired min_age seconds ago.
+
+    Return the names removed. A building/ folder (an unfinished rebuild) is never touched.
+    """
+    index_dir = Path(index_dir)
+    current, leased, now = current_generation(index_dir), _leased(index_dir), time.time()
+    removed = []
+    for child in sorted(index_dir.glob("gen-*")):
+        if child.name == current or child.name in leased or not child.is_dir():
+            continue
+        retired = child / RETIRED
+        since = retired.stat().st_mtime if retired.exists() else (index_dir / POINTER).stat().st_mtime
+        if now - since >= min_age:
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed
 
 
 def discard_building(index_dir):
