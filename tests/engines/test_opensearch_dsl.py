@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from indexer.engines.opensearch.dsl import compile
+from indexer.engines.opensearch.dsl import compile, stemmed_words
 from indexer.search import syntax as s
 
 from handmade import ARTICLES, documents, expected_ids
@@ -43,7 +43,9 @@ CASES = [
     (s.Phrase(None, ("harbour", "shipping"), slop=3), ["a01"]),                  # 3 positions apart at most
     (s.Phrase(None, ("harbour", "shipping"), slop=2), []),
     (s.Prefix(None, "vacc"), ["a07", "a09"]),
-    (s.Prefix(None, "vaccinat"), []),               # prefixes meet the indexed (stemmed) terms: vaccin
+    (s.Prefix(None, "vaccinate"), ["a07", "a09"]),  # stemmed as one word (vaccin), as Whoosh does
+    (s.Prefix(None, "vaccinat"), []),               # stems to itself, and no indexed term starts so
+    (s.Prefix(None, "harbours"), having("harbour")),
     (s.Prefix(None, "HARB"), having("harbour")),
     (s.Wildcard(None, "h?rbour"), having("harbour")),
     (s.Wildcard(None, "*"), ALL),
@@ -76,15 +78,14 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def index(make_engine):
-    engine = make_engine.loaded(documents(), batches=3)
-    return engine.store.client, engine.store.live()
+    with make_engine.loaded(documents(), batches=3).reader() as reader:
+        yield reader
 
 
-def run(index, tree, size=100):
-    client, name = index
-    q = compile(tree)
-    response = client.search(index=name, body={"query": q, "size": size, "sort": ["_score", {"id": "asc"}]},
-                             params={"search_type": "dfs_query_then_fetch"})
+def run(reader, tree, size=100):
+    q = reader.searcher.compile(tree)   # compile() with the prefixes stemmed by the cluster
+    response = reader.store.client.search(index=reader.index, params={"search_type": "dfs_query_then_fetch"},
+                                          body={"query": q, "size": size, "sort": ["_score", {"id": "asc"}]})
     return [h["_id"] for h in response["hits"]["hits"]]
 
 
@@ -113,6 +114,12 @@ def test_boost_changes_the_order(index):
     boosted = run(index, s.Or((T("harbour"), T("election", boost=20.0))))
     assert sorted(plain) == sorted(boosted)
     assert set(boosted[:4]) == set(having("election"))
+
+
+def test_prefixes_are_stemmed_by_the_index_stemmer_in_one_request(index):
+    tree = s.Or((s.Prefix(None, "Vaccinate"), s.Wildcard("title", "harb*"), s.Prefix("person", "Jo")))
+    assert index.searcher.word_forms(stemmed_words(tree)) == {"Vaccinate": "vaccin", "harb*": "harb*"}
+    assert compile(s.Prefix(None, "Vaccinate"), {"Vaccinate": "vaccin"}) == compile(s.Prefix(None, "vaccin"))
 
 
 def test_a_word_is_a_match_in_the_title_twice_or_the_body():

@@ -5,10 +5,14 @@ Mirrors engines/whoosh/parse.py's reading of a tree:
   analysed as the index is (a word of several tokens, "covid-19", needs all of them in one field);
 - a word the analyzer drops entirely (a stop word, one letter) is left out of its And/Or, as
   Whoosh drops its empty query; compile() returns None when nothing searchable is left;
-- prefix, wildcard and range compare the lower-cased word with the indexed (stemmed) terms,
+- prefix, wildcard and range bounds are the word lower-cased and stemmed as one token (Whoosh's
+  process_text(tokenize=False): "vaccinat*" is vaccin*), compared with the indexed terms; the
+  stems come from the cluster's own stemmer (`stems`, see word_forms), so they are the index's;
   fuzzy matches the analysed (stemmed) word within the edit distance;
 - facet fields and id match whole values exactly (case kept); date is a range on the date.
 """
+from dataclasses import fields
+
 from ...facets import NAMES
 from ...search import syntax as s
 from ...search.query import MAX_FUZZY, TEXT_FIELDS
@@ -18,20 +22,62 @@ TITLE_BOOST = 2.0
 KEYWORD_FIELDS = NAMES + ("id",)
 
 
-def compile(node):
-    """Return the query DSL of a syntax tree, or None when it has nothing searchable."""
-    q = _compile(node)
-    if q is not None and node.boost != 1.0:
-        q = {"bool": {"must": [q], "boost": node.boost}}
-    return q
+def compile(node, stems=None):
+    """Return the query DSL of a syntax tree, or None when it has nothing searchable.
+
+    `stems` maps a prefix, wildcard or range word to its indexed form (default: lower case only).
+    """
+    return _Compiler(stems or {}).compile(node)
 
 
-def _compile(node):
+def stemmed_words(node):
+    """Return the words of node that compile() wants stemmed: prefixes, wildcards, text range bounds."""
+    out = []
+    for leaf in _walk(node):
+        if getattr(leaf, "field", "") not in (None,) + TEXT_FIELDS:
+            continue
+        if isinstance(leaf, s.Prefix):
+            out.append(leaf.text)
+        elif isinstance(leaf, s.Wildcard):
+            out.append(leaf.pattern)
+        elif isinstance(leaf, s.TermRange):
+            out += [v for v in (leaf.start, leaf.end) if v]
+    return out
+
+
+def _walk(node):
+    yield node
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, s.Node):
+            yield from _walk(value)
+        elif isinstance(value, tuple):
+            for child in value:
+                if isinstance(child, s.Node):
+                    yield from _walk(child)
+
+
+class _Compiler:
+    def __init__(self, stems):
+        self.stems = stems
+
+    def stem(self, word):
+        return self.stems.get(word) or word.lower()
+
+    def compile(self, node):
+        q = _compile(self, node)
+        if q is not None and node.boost != 1.0:
+            q = {"bool": {"must": [q], "boost": node.boost}}
+        return q
+
+
+def _compile(c, node):
+    compile = c.compile
     if isinstance(node, s.Every):
         return {"match_all": {}}
     if isinstance(node, s.And):
-        return _and([c for c in node.children if not isinstance(c, s.Not)],
-                    [c.child for c in node.children if isinstance(c, s.Not)])
+        return _and(c, [n for n in node.children if not isinstance(n, s.Not)],
+                    [n.child for n in node.children if isinstance(n, s.Not)])
     if isinstance(node, s.Or):
         parts = [q for q in map(compile, node.children) if q is not None]
         if len(parts) <= 1:
@@ -40,14 +86,21 @@ def _compile(node):
     if isinstance(node, s.Not):
         if compile(node.child) is None:
             return None  # Whoosh: NOT of an empty query is empty, and drops out of its And / Or
-        return _and([s.Every()], [node.child])
+        return _and(c, [s.Every()], [node.child])
     if isinstance(node, s.AndNot):
-        return _and([node.positive], [node.negative])
+        return _and(c, [node.positive], [node.negative])
     if isinstance(node, s.AndMaybe):
         required, optional = compile(node.required), compile(node.optional)
         if required is None or optional is None:
             return required
         return {"bool": {"must": [required], "should": [optional]}}
+    if isinstance(node, getattr(s, "Require", ())):   # a REQUIRE b: both, scored by a alone
+        scored, required = compile(node.scored), compile(node.required)
+        if scored is None or required is None:
+            return scored or required
+        return {"bool": {"must": [scored], "filter": [required]}}
+    if isinstance(node, getattr(s, "Error", ())):
+        return None   # a part that could not be read (the parser falls back before compiling it)
     if isinstance(node, s.DateRange):
         bounds = {}
         if node.start is not None:
@@ -59,14 +112,14 @@ def _compile(node):
     if field in KEYWORD_FIELDS:
         return _keyword(node, field)
     if field is None or field in TEXT_FIELDS:
-        return _text(node, (field,) if field else TEXT_FIELDS)
+        return _text(c, node, (field,) if field else TEXT_FIELDS)
     return None  # a field the query language has no use for (the parser turns them into words)
 
 
-def _and(positive, negative):
+def _and(c, positive, negative):
     """Return positive AND NOT any of negative; a negative part with nothing searchable is left out."""
-    must = [q for q in map(compile, positive) if q is not None]
-    must_not = [q for q in map(compile, negative) if q is not None]
+    must = [q for q in map(c.compile, positive) if q is not None]
+    must_not = [q for q in map(c.compile, negative) if q is not None]
     if not must:
         if not must_not:
             return None  # nothing searchable is left
@@ -91,7 +144,7 @@ def _per_field(fields, make):
     return parts[0] if len(parts) == 1 else {"bool": {"should": parts, "minimum_should_match": 1}}
 
 
-def _text(node, fields):
+def _text(c, node, fields):
     if isinstance(node, s.Term):
         if not words(node.text):
             return None
@@ -103,10 +156,10 @@ def _text(node, fields):
         slop = max(int(node.slop) - 1, 0)  # Whoosh's slop 1 is Lucene's 0: the words next to each other
         return _per_field(fields, lambda f: {"match_phrase": {f: {"query": text, "slop": slop}}})
     if isinstance(node, s.Prefix):
-        text = node.text.lower()
+        text = c.stem(node.text)
         return _per_field(fields, lambda f: {"prefix": {f: {"value": text}}}) if text else {"match_all": {}}
     if isinstance(node, s.Wildcard):
-        pattern = node.pattern.lower()
+        pattern = c.stem(node.pattern)
         if pattern.strip("*") == "":
             return {"match_all": {}}
         return _per_field(fields, lambda f: {"wildcard": {f: {"value": pattern}}})
@@ -116,7 +169,7 @@ def _text(node, fields):
         fuzzy = {"fuzziness": min(int(node.maxdist), MAX_FUZZY), "prefix_length": int(node.prefixlength)}
         return _per_field(fields, lambda f: {"match": {f: {"query": node.text, "operator": "and", **fuzzy}}})
     if isinstance(node, s.TermRange):
-        bounds = _bounds(node, str.lower)
+        bounds = _bounds(node, c.stem)
         return _per_field(fields, lambda f: {"range": {f: bounds}})
     return None
 
@@ -125,7 +178,8 @@ def _keyword(node, field):
     if isinstance(node, s.Term):
         return {"term": {field: node.text}}
     if isinstance(node, s.Phrase):
-        return {"term": {field: " ".join(node.words)}}   # a facet value is one whole token
+        text = getattr(node, "text", None) or " ".join(node.words)
+        return {"term": {field: text}}   # a facet value is one whole token, as written between the quotes
     if isinstance(node, s.Prefix):
         return {"prefix": {field: {"value": node.text}}}
     if isinstance(node, s.Wildcard):

@@ -28,6 +28,10 @@ STOP_WORDS = frozenset((
 # Every page the request can ask for can be served by from/size (the default window is 10,000).
 MAX_RESULT_WINDOW = MAX_PAGE * max(PER_PAGE_CHOICES)
 
+# One word as a prefix, wildcard or range bound is compared with: lower case, stemmed, not split
+# (Whoosh's process_text(tokenize=False)); the stemmer is the text analyzer's.
+WORD_FORM = {"tokenizer": "keyword", "filter": ["lowercase", "porter_stem"]}
+
 _WORD_RE = re.compile(WORD)
 
 

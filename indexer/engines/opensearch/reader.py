@@ -9,8 +9,7 @@ from ...search.results import Stats, most_frequent, top_values
 from . import counting
 from .mapping import from_source
 from .scan import scan
-from .searching import Searcher, compiled, make_hit, sort_of
-from .reading import read_query
+from .searching import Searcher, make_hit, sort_of
 
 MLT_TERMS = 25   # Lucene's default number of key terms; Whoosh's more_like takes 5 (by its Bo1 model)
 
@@ -33,7 +32,7 @@ class OpenSearchReader:
         return self.searcher.search(request)
 
     def _query(self, request):
-        return compiled(read_query(request.q))[0]
+        return self.searcher.parsed(request.q).query
 
     def facet_values(self, request, facet, contains="", limit=60):
         q = self._query(request)

@@ -18,9 +18,9 @@ from ...search.query import short_error
 from ...search.results import Hit, SearchResult
 from . import counting
 from .client import reason
-from .dsl import compile
-from .mapping import from_source
-from .reading import plain_reading, read_query
+from .dsl import compile, stemmed_words
+from .mapping import WORD_FORM, from_source
+from .reading import fallback, parse_query
 
 SNIPPET_CHARS = 240          # as engines/whoosh/snippets.py
 FRAGMENTS = 2
@@ -40,15 +40,6 @@ def sort_of(request):
     return [{"_score": "desc"}, {"id": "asc"}]
 
 
-def compiled(reading):
-    """Return (query DSL, reading): a tree with nothing searchable is all articles, said so."""
-    q = compile(reading.tree)
-    if q is None:
-        reading = plain_reading(reading.text, "", None, reading.notes)
-        q = {"match_all": {}}
-    return q, reading
-
-
 def highlight():
     return {"type": "unified", "pre_tags": [MARK_ON], "post_tags": [MARK_OFF], "require_field_match": True,
             "fields": {"body": {"fragment_size": FRAGMENT_CHARS, "number_of_fragments": FRAGMENTS,
@@ -65,6 +56,19 @@ class Searcher:
 
     def __init__(self, client, index, failures, where):
         self.client, self.index, self.failures, self.where = client, index, failures, where
+
+    def word_forms(self, words):
+        """Return {word: its indexed form} by the cluster's own lower-casing and stemmer (one request)."""
+        words = sorted({w for w in words if w.strip()})
+        if not words:
+            return {}
+        with self.failures(f"stemming {len(words)} word(s) for {self.index}"):
+            tokens = self.client.indices.analyze(body=dict(WORD_FORM, text=words))["tokens"]
+        return {w: t["token"] for w, t in zip(words, tokens)}
+
+    def compile(self, tree):
+        """Return the query DSL of a syntax tree (None: nothing searchable), with its words stemmed here."""
+        return compile(tree, self.word_forms(stemmed_words(tree)))
 
     def run(self, body, what="searching", refusable=False, **params):
         """Run one search; with `refusable`, a query the cluster cannot run raises QueryRefused."""
@@ -88,17 +92,21 @@ class Searcher:
         """Run a search whose scores matter: term statistics over all shards (dfs), as one index has."""
         return self.run(body, what, refusable, search_type="dfs_query_then_fetch")
 
+    def parsed(self, text):
+        """Return the ParsedQuery of the user's text; its `query` is the DSL (match_all for Every)."""
+        return parse_query(text, self.compile)
+
     def search(self, request):
-        reading = read_query(request.q)
-        q, reading = compiled(reading)
+        parsed = self.parsed(request.q)
+        warnings = parsed.messages + list(request.warnings)
         post = counting.request_filter(request)
         try:
-            response, body = self._page(request, q, post)
-        except QueryRefused as err:
-            reading = plain_reading(reading.text, reading.text, f"the query could not be run ({err})", reading.notes)
-            q, reading = compiled(reading)
-            response, body = self._page(request, q, post)
-        warnings = reading.messages + list(request.warnings)
+            response, body = self._page(request, parsed.query, post)
+        except QueryRefused as err:   # e.g. a range the cluster cannot run: its plain words, as Whoosh does
+            notes = len(parsed.notes)
+            parsed = fallback(parsed.text, parsed.text, self.compile, f"the query could not be run ({err})")
+            warnings.insert(notes, parsed.error)
+            response, body = self._page(request, parsed.query, post)
         per_page = request.per_page
         total = response["hits"]["total"]["value"]
         pages = max(1, math.ceil(total / per_page))
@@ -109,10 +117,10 @@ class Searcher:
             page = pages
             hits = self.scored(dict(body, aggs={}, **{"from": (page - 1) * per_page}))["hits"]["hits"]
         aggs = response["aggregations"]
-        facets = self.facet_counts(request, q, aggs)
+        facets = self.facet_counts(request, parsed.query, aggs)
         histogram = counting.date_histogram(aggs["histogram"]["days"]["buckets"])
         scored = request.effective_sort == "relevance"
-        return SearchResult(request, reading.error, total, page, pages,
+        return SearchResult(request, parsed.error, total, page, pages,
                             [make_hit(h, scored) for h in hits], facets, histogram, warnings)
 
     def _page(self, request, q, post):
