@@ -9,7 +9,7 @@ from ...search.results import Stats, most_frequent, top_values
 from . import counting
 from .mapping import from_source
 from .scan import scan
-from .searching import Searcher, make_hit, sort_of
+from .searching import Searcher, make_hit, preference, sort_of
 
 MLT_TERMS = 25   # Lucene's default number of key terms; Whoosh's more_like takes 5 (by its Bo1 model)
 
@@ -56,7 +56,8 @@ class OpenSearchReader:
             "include": False}},
             "size": top, "sort": [{"_score": "desc"}, {"id": "asc"}], "track_scores": True,
             "_source": {"excludes": ["mentions_json", "topics_json", "meta_json"]}}
-        hits = self.searcher.scored(body, f"finding articles like {doc_id[:60]!r} in")["hits"]["hits"]
+        hits = self.searcher.run(body, f"finding articles like {doc_id[:60]!r} in",
+                                 search_type="dfs_query_then_fetch")["hits"]["hits"]
         return [make_hit(h) for h in hits]
 
     def export(self, request):
@@ -65,7 +66,7 @@ class OpenSearchReader:
         post = counting.request_filter(request)
         body = {"query": {"bool": {"must": [q], "filter": [post]}} if post else q}
         params = {"search_type": "dfs_query_then_fetch"} if request.effective_sort == "relevance" else None
-        hits = scan(self.store.client, self.index, body, sort_of(request), params=params)
+        hits = scan(self.store.client, self.index, body, sort_of(request), params, preference(request))
         while True:
             with self.store.failures(f"exporting from {self.index}"):
                 hit = next(hits, None)

@@ -7,10 +7,14 @@ KEEP_ALIVE = "2m"   # between two pages
 PAGE = 1000
 
 
-def scan(client, index, body, sort, params=None):
-    """Yield every hit of body["query"] in index, in `sort` order (which must end in a unique key)."""
+def scan(client, index, body, sort, params=None, preference=None):
+    """Yield every hit of body["query"] in index, in `sort` order (which must end in a unique key).
+
+    `preference` picks the shard copies the point in time holds (a search through it takes none).
+    """
     page = PAGE
-    pit = client.create_pit(index=index, params={"keep_alive": KEEP_ALIVE})["pit_id"]
+    pit_params = {"keep_alive": KEEP_ALIVE, **({"preference": preference} if preference else {})}
+    pit = client.create_pit(index=index, params=pit_params)["pit_id"]
     try:
         after = None
         while True:

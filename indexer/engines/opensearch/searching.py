@@ -8,6 +8,7 @@ Order: relevance is _score then id (Whoosh breaks ties by index order, which a c
 have: id is reproducible); newest / oldest is the date then id, reversed as a whole for newest
 (as Whoosh reverses its whole key), so an undated article comes first with newest, last with oldest.
 """
+import hashlib
 import math
 import re
 
@@ -38,6 +39,11 @@ def sort_of(request):
     if sort == "oldest":
         return [{"date": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
     return [{"_score": "desc"}, {"id": "asc"}]
+
+
+def preference(request):
+    """Return the shard-copy preference of a search: the same for all its pages, spread over searches."""
+    return "fw-" + hashlib.sha1(repr(request.params(page=False)).encode("utf-8")).hexdigest()[:16]
 
 
 def highlight():
@@ -73,7 +79,6 @@ class Searcher:
     def run(self, body, what="searching", refusable=False, **params):
         """Run one search; with `refusable`, a query the cluster cannot run raises QueryRefused."""
         params.setdefault("allow_partial_search_results", "false")  # a missing shard is an error, not fewer hits
-        params.setdefault("preference", "facetwire")  # the same shard copies for every page: stable ties
         with self.failures(f"{what} {self.index}"):
             try:
                 response = self.client.search(index=self.index, body=body, params=params)
@@ -88,9 +93,13 @@ class Searcher:
                               f"answered at {self.where} ({what}): the index is red; try again later")
         return response
 
-    def scored(self, body, what="searching", refusable=False):
-        """Run a search whose scores matter: term statistics over all shards (dfs), as one index has."""
-        return self.run(body, what, refusable, search_type="dfs_query_then_fetch")
+    def scored(self, body, request, what="searching", refusable=False):
+        """Run a search whose scores matter: term statistics over all shards (dfs), as one index has.
+
+        Every page of one search (and its export) asks the same shard copies (`preference`): copies
+        may differ in deleted documents, hence in scores, and the pages must not overlap.
+        """
+        return self.run(body, what, refusable, search_type="dfs_query_then_fetch", preference=preference(request))
 
     def parsed(self, text):
         """Return the ParsedQuery of the user's text; its `query` is the DSL (match_all for Every)."""
@@ -115,7 +124,7 @@ class Searcher:
         if page > pages:
             warnings.append(f"there are only {pages} pages; showing the last")
             page = pages
-            hits = self.scored(dict(body, aggs={}, **{"from": (page - 1) * per_page}))["hits"]["hits"]
+            hits = self.scored(dict(body, aggs={}, **{"from": (page - 1) * per_page}), request)["hits"]["hits"]
         aggs = response["aggregations"]
         facets = self.facet_counts(request, parsed.query, aggs)
         histogram = counting.date_histogram(aggs["histogram"]["days"]["buckets"])
@@ -129,7 +138,7 @@ class Searcher:
                 "from": (request.page - 1) * request.per_page, "size": request.per_page}
         if post is not None:
             body["post_filter"] = post
-        return self.scored(body, refusable=True), body
+        return self.scored(body, request, refusable=True), body
 
     def facet_counts(self, request, q, aggregations, names=None):
         """Return {facet: exact Counter} from the aggregations; recount a facet whose terms were cut off."""
