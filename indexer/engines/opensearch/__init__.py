@@ -11,6 +11,20 @@ counting   filters, facet counts (exact) and the date histogram as aggregations
 searching  one search: hits with highlighted parts, counts, histogram
 reader     the contract's Reader over one concrete index
 engine     the contract's SearchEngine over all of the above
+
+Where answers differ from the Whoosh engine's, and why:
+- Scores: Lucene's BM25 per field, summed over title (x2) and body, vs Whoosh's BM25F; term
+  statistics are gathered over all shards (dfs_query_then_fetch), so shards do not skew them.
+  The same articles match; the order of close scores may differ.
+- Ties (equal scores, equal dates) break by id, not by index order, which a cluster does not keep.
+- Stemming: Lucene's Porter stemmer and Whoosh's differ on a few words ("running": run / runn).
+- Phrases: Whoosh renumbers positions after dropping stop words, Lucene leaves gaps, so a phrase
+  that skips a stop word of the text ("warning harbour" for "warning for the harbour") matches in
+  Whoosh only; slop 2 and more also lets Lucene swap two words.
+- Snippets: the unified highlighter's fragments (sentence-bounded, about 180 characters, best two
+  in text order) are not Whoosh's ContextFragmenter's; the marked words and the opening without
+  matches are the same.
+- more_like_this: up to 25 key terms of the body (Lucene's rule), where Whoosh takes 5 by Bo1.
 """
 from .engine import OpenSearchEngine
 
