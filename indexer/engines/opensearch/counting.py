@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from ...facets import NAMES
 from ...search.results import Bucket
 
-FACET_TERMS = 1000
+FACET_TERMS = 5000
 COMPOSITE_PAGE = 10_000
 
 
