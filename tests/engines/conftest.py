@@ -32,6 +32,8 @@ def node_urls():
 @pytest.fixture(scope="module")
 def cluster():
     if not answers(OPENSEARCH_URL):
+        if os.environ.get("FACETWIRE_REQUIRE_OPENSEARCH"):   # `make test`: a missing cluster is a failure
+            pytest.fail(f"FACETWIRE_REQUIRE_OPENSEARCH is set but no cluster answers at {OPENSEARCH_URL}")
         pytest.skip(f"no OpenSearch cluster answers at {OPENSEARCH_URL} (start one: make cluster-up, "
                     "or set FACETWIRE_OPENSEARCH_URL)")
     return node_urls()
