@@ -3,9 +3,14 @@
 Worker processes send back small Analysis records, not spaCy Docs: pickling Docs would cost
 more than the extraction itself.
 """
+import ctypes
 import hashlib
 import multiprocessing
+import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -106,13 +111,40 @@ class Analyzer:
 
 # --- worker processes -------------------------------------------------------------------------
 _worker = None
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCH_PARENT = 1.0    # seconds between a worker's looks at whether its parent is still there
 
 
-def _init_worker(settings):
+def _init_worker(settings, parent):
     global _worker
     # Ctrl-C reaches the whole process group: the parent alone decides how to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
     _worker = Analyzer(settings)
+
+
+def _exit_with_parent(parent):
+    """End this worker when the indexing process `parent` dies, kill -9 included.
+
+    Nothing else would: a worker waits on a call queue whose write end it holds itself, and
+    multiprocessing's resource tracker lives until the last worker has gone. Linux sends
+    SIGTERM at once (PR_SET_PDEATHSIG; strictly, when the parent's thread that started this
+    worker ends, which in the CLI is its main thread); the watchdog thread covers other systems.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent):
+    # An orphan is adopted by init (or a subreaper): its parent pid changes.
+    while os.getppid() == parent:
+        time.sleep(WATCH_PARENT)
+    os._exit(1)
 
 
 def _work(articles):
@@ -134,7 +166,8 @@ def analyze_stream(analyzer, items, workers=1, chunk=64):
                 yield article, known if known is not None else next(fresh)
         return
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(analyzer.settings,))
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(analyzer.settings, os.getpid()))
     try:
         yield from _pooled(pool, items, workers, chunk)
     except BaseException:
