@@ -58,6 +58,11 @@ def cli():
 @click.option("--prune", is_flag=True, help="Remove articles that are no longer in the given sources.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(0, 64),
               help="Processes running NER while this one writes the index (0: all in this process).")
+@click.option("--cluster", metavar="tcp://HOST:PORT", envvar="FACETWIRE_DASK_SCHEDULER", show_envvar=True,
+              help="Run NER on the workers of this Dask scheduler instead of --workers processes "
+                   "(README: Indexing on a Dask cluster).")
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000),
+              help="Articles per batch handed to a worker process or a Dask worker.")
 @click.option("--aliases", "aliases_file", type=click.Path(exists=True, dir_okay=False),
               help="Aliases file: merge or hide facet values (see docs/ALIASES.md).")
 @click.option("--topics", "topics_file", type=click.Path(exists=True, dir_okay=False),
@@ -67,8 +72,8 @@ def cli():
 @click.option("--optimize", is_flag=True,
               help="Merge the index into one segment at the end: takes a while, makes searches faster.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
-def index(paths, index_dir, rebuild, prune, workers, aliases_file, topics_file, commit_every, optimize,
-          quiet):
+def index(paths, index_dir, rebuild, prune, workers, cluster, batch_size, aliases_file, topics_file,
+          commit_every, optimize, quiet):
     """Index the articles in PATHS (folders of .txt, .jsonl[.gz] and .csv files).
 
     Incremental: unchanged articles are skipped, changed ones replaced. Safe to interrupt;
@@ -78,16 +83,22 @@ def index(paths, index_dir, rebuild, prune, workers, aliases_file, topics_file, 
     from indexer.articles import read_sources
     from indexer.build import build_index
 
+    # --cluster, or $FACETWIRE_DASK_SCHEDULER unless this command line asks for --workers.
+    ctx = click.get_current_context()
+    if cluster and ctx.get_parameter_source("workers") == click.core.ParameterSource.COMMANDLINE:
+        if ctx.get_parameter_source("cluster") != click.core.ParameterSource.ENVIRONMENT:
+            raise click.UsageError("--workers and --cluster exclude each other: NER runs in one place")
+        cluster = None
     settings = Settings(aliases_file=aliases_file, topics_file=topics_file)
     tty = sys.stderr.isatty() and not quiet
     total = sum(1 for _ in read_sources(paths, lambda p: None)) if tty else None
-    progress = Progress(total, tty, quiet)
+    progress = Progress(total, tty, quiet, where=f"NER on {cluster}" if cluster else "")
     # kill/SIGTERM behaves like Ctrl-C: the open batch is cancelled, committed ones stay.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         report = run(lambda: build_index(
             paths, index_dir, rebuild=rebuild, workers=workers, prune=prune, settings=settings,
-            commit_every=commit_every, optimize=optimize,
+            commit_every=commit_every, optimize=optimize, cluster=cluster, batch=batch_size,
             on_problem=lambda p: click.echo(str(p), err=True), on_progress=progress.update))
     except KeyboardInterrupt:
         progress.done()
@@ -111,12 +122,27 @@ def _interrupt(signum, frame):
 
 
 class Progress:
-    """A progress line with rate and ETA on a terminal; a plain line every 10 s otherwise."""
+    """A progress line with rate and ETA on a terminal; a plain line every 10 s otherwise.
 
-    def __init__(self, total, tty, quiet):
-        self.total, self.tty, self.quiet = total, tty, quiet
+    The rate is that of the last RATE_WINDOW seconds, so that it shows what the NER processes
+    (or the cluster, as its workers come and go) do now.
+    """
+
+    RATE_WINDOW = 30.0
+
+    def __init__(self, total, tty, quiet, where=""):
+        self.total, self.tty, self.quiet, self.where = total, tty, quiet, where
         self.start = self.last = time.monotonic()
+        self.samples = [(self.start, 0)]  # (time, articles indexed), the last RATE_WINDOW s
         self.shown = False
+
+    def rate(self, now, done):
+        """Articles indexed per second over the last RATE_WINDOW seconds."""
+        self.samples.append((now, done))
+        while len(self.samples) > 2 and now - self.samples[1][0] > self.RATE_WINDOW:
+            del self.samples[0]
+        then, before = self.samples[0]
+        return (done - before) / max(now - then, 1e-9)
 
     def update(self, report):
         now = time.monotonic()
@@ -124,18 +150,19 @@ class Progress:
         if self.quiet or now - self.last < (0.2 if self.tty else 10):
             return
         self.last = now
-        rate = done / max(now - self.start, 1e-9)
+        rate = self.rate(now, done)
+        where = f" ({self.where})" if self.where else ""
         if self.tty:
             total = self.total or 0
             frac = min(1.0, (report.read / total) if total else 0)
             eta = (total - report.read) / rate if rate and total else 0
             bar = "#" * int(frac * 30)
             sys.stderr.write(f"\r[{bar:<30}] {report.read}/{total} articles {rate:6.1f}/s "
-                             f"ETA {int(eta) // 60}:{int(eta) % 60:02d} ")
+                             f"ETA {int(eta) // 60}:{int(eta) % 60:02d}{where} ")
             sys.stderr.flush()
             self.shown = True
         else:
-            click.echo(f"{report.read} articles read, {done} indexed ({rate:.1f}/s)", err=True)
+            click.echo(f"{report.read} articles read, {done} indexed ({rate:.1f}/s){where}", err=True)
 
     def done(self):
         if self.shown:

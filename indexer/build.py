@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .articles import Problem, read_sources
 from .document import Document
 from .engines import EngineConfig, open_engine
-from .extract.analyze import MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
+from .extract.analyze import CHUNK, MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
 
 COMMIT_EVERY = 500  # articles per commit: what a kill -9 can lose at most
 
@@ -45,8 +45,11 @@ class BuildReport:
 
 def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, settings=None,
                 on_problem=None, on_progress=None, analyzer=None, commit_every=COMMIT_EVERY,
-                optimize=False, engine=None):
+                optimize=False, engine=None, cluster=None, batch=CHUNK):
     """Index the articles in `sources` into the engine (a Whoosh folder index_dir by default).
+
+    NER runs in `workers` processes, or on the Dask cluster whose scheduler is `cluster`, in
+    tasks of `batch` articles.
 
     Nothing is removed and no rebuild is swapped in when a source could not be read in full:
     a missing folder or a cut-off file must not empty the index.
@@ -57,7 +60,8 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
     try:
         with engine.writer(fresh=rebuild) as writer:
             run = _Run(writer, analyzer or Analyzer(settings or Settings()), on_problem)
-            run.write(run.pending(sources), workers, commit_every, on_progress)
+            ner = {"workers": workers, "cluster": cluster, "chunk": batch}
+            run.write(run.pending(sources), ner, commit_every, on_progress)
             if optimize:
                 writer.optimize()
             run.finish(prune)
@@ -112,10 +116,10 @@ class _Run:
                 continue
             yield article
 
-    def write(self, articles, workers, commit_every, on_progress):
+    def write(self, articles, ner, commit_every, on_progress):
         """Analyse and write the articles, committing every `commit_every`."""
         in_batch = {}
-        for article, analysis in _analyses(self.writer, self.analyzer, articles, workers, self.report):
+        for article, analysis in _analyses(self.writer, self.analyzer, articles, ner, self.report):
             if not article.duplicate:
                 if article.id in self.known:
                     self.report.updated += 1
@@ -166,7 +170,7 @@ class _Run:
         return len(gone)
 
 
-def _analyses(writer, analyzer, articles, workers, report):
+def _analyses(writer, analyzer, articles, ner, report):
     """Yield (article, Analysis), copying the extraction of identical content already indexed.
 
     The content hash includes the extractor's fingerprint, so a copy is exactly what NER +
@@ -176,7 +180,7 @@ def _analyses(writer, analyzer, articles, workers, report):
         for article in articles:
             yield article, _known_analysis(writer, article.chash, report)
 
-    yield from analyze_stream(analyzer, with_known(), workers)
+    yield from analyze_stream(analyzer, with_known(), **ner)
 
 
 def _known_analysis(writer, chash, report):

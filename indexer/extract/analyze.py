@@ -1,4 +1,4 @@
-"""Running NER, entity extraction and topic classification over articles, in 1..N processes.
+"""Running NER, entity extraction and topic classification over articles: in 1..N processes, or on Dask.
 
 Worker processes send back small Analysis records, not spaCy Docs: pickling Docs would cost
 more than the extraction itself.
@@ -23,6 +23,7 @@ from ..facets import SUBTOPIC_JOIN
 # Bump when extraction changes in a way that should re-extract unchanged articles.
 EXTRACTOR_VERSION = "1"
 BATCH = 32
+CHUNK = 64  # articles per task sent to a worker process or a Dask worker
 # spaCy's default Language.max_length; NER reads the beginning of longer texts.
 MAX_TEXT = 1_000_000
 
@@ -63,6 +64,10 @@ class Analyzer:
         self.aliases = Aliases.load(self.settings.aliases_file) if self.settings.aliases_file else Aliases.empty()
         self.topics = TopicClassifier.load(self.settings.topics_file)
         self.fingerprint = self._fingerprint()
+
+    def __getstate__(self):
+        # Shipped to Dask workers with its aliases and topics loaded, never with a model.
+        return {k: v for k, v in vars(self).items() if k not in ("nlp", "extractor")}
 
     # The model and gazetteer load on first use: with worker processes the parent never needs them.
     @cached_property
@@ -151,14 +156,20 @@ def _work(articles):
     return [asdict(a) for a in _worker.analyze_batch(articles)]
 
 
-def analyze_stream(analyzer, items, workers=1, chunk=64):
+def analyze_stream(analyzer, items, workers=1, chunk=CHUNK, cluster=None):
     """Yield (article, Analysis) for each (article, known Analysis or None) item, in order.
 
     Items with a known Analysis pass straight through; the others go to NER. workers=0 runs
     NER here; workers=N runs it in N processes while the caller goes on writing the index,
-    which on a two-core machine keeps one core on NER and the other on Whoosh.
+    which on a two-core machine keeps one core on NER and the other on Whoosh. cluster (a Dask
+    scheduler address such as tcp://host:8786) runs it on that cluster's workers instead.
     """
     items = iter(items)
+    if cluster:
+        from .cluster import analyze_on_cluster
+
+        yield from analyze_on_cluster(analyzer, items, cluster, chunk)
+        return
     if workers <= 0:
         while batch := list(islice(items, chunk)):
             fresh = iter(analyzer.analyze_batch([a for a, known in batch if known is None]))
