@@ -3,6 +3,7 @@
 Each command opens the store, calls one library function, and turns library errors into one
 clear line on stderr and a non-zero exit code.
 """
+import errno
 import os
 import signal
 import sys
@@ -36,14 +37,28 @@ def engine_config(index_dir, engine, engine_url):
 
 
 def run(fn):
-    """Call fn(); report a library error as `error: ...` with exit code 1."""
+    """Call fn(); report a library error or an OS error as one `error: ...` line, exit code 1."""
     from indexer.errors import FacetwireError
 
     try:
         return fn()
     except FacetwireError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {terminal_safe(str(err))}", err=True)
         sys.exit(1)
+    except OSError as err:
+        if isinstance(err, BrokenPipeError):
+            raise
+        where = f" ({terminal_safe(str(err.filename))})" if err.filename else ""
+        hint = ("; free some space and run the same command again: what was committed is kept"
+                if err.errno == errno.ENOSPC else "")
+        click.echo(f"error: {err.strerror or err}{where}{hint}", err=True)
+        sys.exit(1)
+
+
+def terminal_safe(text):
+    """Return text with control characters (terminal escapes from the data) written as escapes."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" if ord(ch) < 256
+                   else f"\\u{ord(ch):04x}" for ch in text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,16 +87,18 @@ def cli():
 @click.option("--optimize", is_flag=True,
               help="Merge the index into one segment at the end: takes a while, makes searches faster.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
+@engine_options
 def index(paths, index_dir, rebuild, prune, workers, cluster, batch_size, aliases_file, topics_file,
-          commit_every, optimize, quiet):
+          commit_every, optimize, quiet, engine, engine_url):
     """Index the articles in PATHS (folders of .txt, .jsonl[.gz] and .csv files).
 
     Incremental: unchanged articles are skipped, changed ones replaced. Safe to interrupt;
     the next run continues where the last one stopped.
     """
-    from indexer.extract.analyze import Settings
     from indexer.articles import read_sources
     from indexer.build import build_index
+    from indexer.engines import open_engine
+    from indexer.extract.analyze import Settings
 
     # --cluster, or $FACETWIRE_DASK_SCHEDULER unless this command line asks for --workers.
     ctx = click.get_current_context()
@@ -90,6 +107,7 @@ def index(paths, index_dir, rebuild, prune, workers, cluster, batch_size, aliase
             raise click.UsageError("--workers and --cluster exclude each other: NER runs in one place")
         cluster = None
     settings = Settings(aliases_file=aliases_file, topics_file=topics_file)
+    store = open_engine(engine_config(index_dir, engine, engine_url))
     tty = sys.stderr.isatty() and not quiet
     total = sum(1 for _ in read_sources(paths, lambda p: None)) if tty else None
     progress = Progress(total, tty, quiet, where=f"NER on {cluster}" if cluster else "")
@@ -97,14 +115,16 @@ def index(paths, index_dir, rebuild, prune, workers, cluster, batch_size, aliase
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         report = run(lambda: build_index(
-            paths, index_dir, rebuild=rebuild, workers=workers, prune=prune, settings=settings,
-            commit_every=commit_every, optimize=optimize, cluster=cluster, batch=batch_size,
-            on_problem=lambda p: click.echo(str(p), err=True), on_progress=progress.update))
+            paths, rebuild=rebuild, workers=workers, prune=prune, settings=settings,
+            commit_every=commit_every, optimize=optimize, cluster=cluster, batch=batch_size, engine=store,
+            on_problem=lambda p: click.echo(terminal_safe(str(p)), err=True), on_progress=progress.update))
     except KeyboardInterrupt:
         progress.done()
-        click.echo(f"interrupted: what was committed is kept in {index_dir}; run the same command again "
-                   "to continue", err=True)
+        click.echo(f"interrupted: what was committed is kept in {store.describe()}; run the same command "
+                   "again to continue", err=True)
         sys.exit(130)
+    finally:
+        store.close()
     progress.done()
     click.echo(report.summary())
     for note in report.notes:
@@ -258,7 +278,7 @@ def stats(index_dir, top, engine, engine_url):
             store.close()
 
     info = run(go)
-    click.echo(f"index:    {info.location}")
+    click.echo(f"index:    {terminal_safe(info.location)}")
     click.echo(f"articles: {info.articles}")
     click.echo(f"size:     {info.size_bytes / 1e6:.1f} MB")
     if info.dates:
@@ -266,16 +286,42 @@ def stats(index_dir, top, engine, engine_url):
     for facet, values in info.facets.items():
         click.echo(f"\n{facet} ({info.distinct[facet]} distinct)")
         for value, count in values:
-            click.echo(f"  {count:6d}  {value}")
+            click.echo(f"  {count:6d}  {terminal_safe(value)}")
 
 
 @cli.command()
 @index_dir_option
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--min-age", default=0.0, show_default=True, type=click.FloatRange(0),
+              help="Keep what was replaced less than this many seconds ago.")
+@engine_options
+def gc(index_dir, min_age, engine, engine_url):
+    """Remove replaced copies of the index that no running server reads any more."""
+    from indexer.engines import open_engine
+
+    store = open_engine(engine_config(index_dir, engine, engine_url))
+    try:
+        removed = run(lambda: store.collect(min_age))
+    finally:
+        store.close()
+    click.echo(f"removed {len(removed)}: {', '.join(removed)}" if removed else "nothing to remove")
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@index_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback exposes the archive to the network.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--allow-host", "allowed", multiple=True, metavar="NAME", envvar="FACETWIRE_ALLOWED_HOSTS",
+              show_envvar=True, help="Also answer requests for this host name (repeatable; loopback names "
+                                     "always; '*' for any: not behind a proxy that checks it).")
+@click.option("--access-token-file", type=click.File("r", encoding="utf-8"),
+              help="Require the token in this file on every request (also FACETWIRE_ACCESS_TOKEN).")
 @engine_options
-def serve(index_dir, host, port, threads, engine, engine_url):
+def serve(index_dir, host, port, threads, allowed, access_token_file, engine, engine_url):
     """Serve the explorer with a production WSGI server (waitress)."""
     from indexer.engines import open_engine
     from web import create_app
@@ -285,7 +331,15 @@ def serve(index_dir, host, port, threads, engine, engine_url):
     checked = open_engine(config)
     run(checked.check)
     checked.close()
-    app = create_app({"ENGINE_CONFIG": config})
+    token = (access_token_file.read().strip() if access_token_file else os.environ.get("FACETWIRE_ACCESS_TOKEN", ""))
+    hosts = list(LOOPBACK) + [h.strip().lower() for value in allowed for h in value.split(",") if h.strip()]
+    if host not in LOOPBACK:
+        click.echo(f"warning: --host {host} listens beyond this machine: anyone who can reach port {port} "
+                   f"can {'try to ' if token else ''}read the archive"
+                   + ("" if token else " (set FACETWIRE_ACCESS_TOKEN or --access-token-file to require a token)")
+                   + ("" if allowed else "; requests are answered only for the host names given with --allow-host"),
+                   err=True)
+    app = create_app({"ENGINE_CONFIG": config, "ALLOWED_HOSTS": hosts, "ACCESS_TOKEN": token or None})
     click.echo(f"Facetwire explorer on http://{host}:{port}/  (index: {checked.describe()}; Ctrl-C to stop)")
     try:
         serve_app(app, host=host, port=port, threads=threads)

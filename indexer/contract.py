@@ -109,6 +109,9 @@ class SearchEngine(Protocol):
     def exists(self) -> bool:
         """Return whether a live index exists."""
 
+    def collect(self, min_age: float = 0.0) -> list[str]:
+        """Remove replaced copies of the index no reader uses, retired min_age seconds ago; return them."""
+
     def describe(self) -> str:
         """Return where the index lives, for messages ("index_data/", "opensearch facetwire@…")."""
 

@@ -161,3 +161,94 @@ def test_every_facet_of_the_registry_is_an_export_option(runner):
     text = runner.invoke(app.cli, ["export", "--help"]).output
     for facet in FACETS:
         assert f"--{facet.name}" in text and f"--not-{facet.name}" in text
+
+
+def test_gc_removes_a_replaced_generation(tmp_path, runner):
+    for _ in range(2):
+        result = runner.invoke(app.cli, ["index", str(SEED), "--index-dir", str(tmp_path), "--rebuild", "--workers", "0"])
+        assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("gen-*"))) == 2       # the replaced one waits out its grace period
+    result = runner.invoke(app.cli, ["gc", "--index-dir", str(tmp_path)])
+    assert result.exit_code == 0 and result.output.startswith("removed 1:")
+    assert len(list(tmp_path.glob("gen-*"))) == 1
+    assert runner.invoke(app.cli, ["gc", "--index-dir", str(tmp_path)]).output == "nothing to remove\n"
+
+
+def test_stats_never_prints_terminal_escapes_from_the_data(tmp_path, runner):
+    # Regression: a facet value with ESC [ ... was printed raw and could rewrite the terminal.
+    from indexer.document import Document
+    from indexer.engines.whoosh import WhooshEngine
+
+    engine = WhooshEngine(tmp_path)
+    with engine.writer(fresh=True) as w:
+        w.put([Document(id="x", title="t", body="b", person=["\x1b[2J\x1b[31mEvil\x07"], source=["S\x1b]0;pwned\x07"])])
+        w.commit()
+        w.publish()
+    engine.close()
+    result = runner.invoke(app.cli, ["stats", "--index-dir", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b[2J\\x1b[31mEvil\\x07" in result.output
+
+
+def test_a_full_disk_is_one_error_line(tmp_path, runner):
+    # Regression: ENOSPC gave a raw traceback. /dev/full answers every write with ENOSPC.
+    result = runner.invoke(app.cli, ["export", "--index-dir", str(tmp_path), "-o", "/dev/full"])
+    assert result.exit_code == 1
+    # no index there: the library's error comes first; now one with an index
+    for _ in range(1):
+        runner.invoke(app.cli, ["index", str(SEED), "--index-dir", str(tmp_path), "--workers", "0"])
+    result = runner.invoke(app.cli, ["export", "--index-dir", str(tmp_path), "-o", "/dev/full"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("error: No space left on device") and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 300 KiB tmpfs (root only; skipped where mounting is not allowed)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_indexing_onto_a_full_disk_is_one_error_line_and_keeps_the_live_index(small_disk, runner):
+    index_dir = small_disk / "ix"
+    first = runner.invoke(app.cli, ["index", str(SEED), "--index-dir", str(index_dir), "--workers", "0"])
+    assert first.exit_code == 0, first.output
+    filler = small_disk / "filler"
+    try:
+        with open(filler, "wb") as fh:   # fill what is left
+            while True:
+                fh.write(b"\0" * 4096)
+                fh.flush()
+    except OSError:
+        pass
+    result = runner.invoke(app.cli, ["index", str(SEED), "--index-dir", str(index_dir), "--rebuild", "--workers", "0"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "No space left on device" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+    filler.unlink()
+    export = runner.invoke(app.cli, ["export", "--index-dir", str(index_dir)])
+    assert export.exit_code == 0 and len(export.stdout.splitlines()) == 1   # the live index is intact
+
+
+def test_serving_beyond_loopback_warns_and_says_how_to_guard_it(seed_index, runner):
+    import socket
+
+    with socket.socket() as busy:                 # a taken port: serve warns, then cannot bind, exits
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        result = runner.invoke(app.cli, ["serve", "--index-dir", str(seed_index), "--host", "0.0.0.0", "--port", port])
+        quiet = runner.invoke(app.cli, ["serve", "--index-dir", str(seed_index), "--host", "127.0.0.1", "--port", port])
+    assert result.exit_code == 1 and "cannot serve" in result.stderr
+    assert "warning: --host 0.0.0.0 listens beyond this machine" in result.stderr
+    assert "FACETWIRE_ACCESS_TOKEN" in result.stderr and "--allow-host" in result.stderr
+    assert "warning" not in quiet.stderr

@@ -39,6 +39,9 @@ class WhooshEngine:
     def describe(self):
         return self.index_dir
 
+    def collect(self, min_age=0.0):
+        return store.collect(self.index_dir, min_age)
+
     def close(self):
         self.live.close()
 
