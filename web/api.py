@@ -1,8 +1,4 @@
 """The JSON API: the same parameters as the pages; errors as JSON with a 4xx status."""
-import csv
-import io
-import json
-
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
 from indexer import export
@@ -42,30 +38,27 @@ def article(article_id):
 
 @bp.get("/export")
 def export_api():
+    """The whole filtered set; options: format=csv|jsonl, text=body|snippet (a text column), bom=1 (CSV for Excel)."""
     fmt = request.args.get("format", "jsonl")
     if fmt not in FORMATS:
         abort(400, description=f"unknown format {fmt[:20]!r}: use csv or jsonl")
+    text = request.args.get("text", "")
+    if text not in ("", *export.TEXT_COLUMNS):
+        abort(400, description=f"unknown text {text[:20]!r}: use {' or '.join(export.TEXT_COLUMNS)}")
+    bom = request.args.get("bom", "")
+    if bom not in ("", "0", "1"):
+        abort(400, description=f"bom={bom[:20]!r}: use 1 (start the CSV with a byte-order mark) or 0")
+    if bom == "1" and fmt != "csv":
+        abort(400, description="bom=1 is for CSV only: a byte-order mark would break JSON lines")
     req = SearchRequest.from_args(request.args)
 
     def respond():
-        records = export.iter_records(get_reader(), req)
-        body = _csv_lines(records) if fmt == "csv" else (json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        records = export.iter_records(get_reader(), req, text=text)
+        body = (export.csv_chunks(records, text=text, bom=bom == "1") if fmt == "csv"
+                else export.jsonl_lines(records))
         resp = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
         resp.headers["Content-Type"] = FORMATS[fmt]
-        resp.headers["Content-Disposition"] = f'attachment; filename="facetwire-export.{fmt}"'
+        resp.headers["Content-Disposition"] = f'attachment; filename="{export.export_filename(req, fmt)}"'
         return resp
 
     return take_export_slot(respond)
-
-
-def _csv_lines(records):
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(export.FIELDS)
-    for rec in records:
-        writer.writerow(export.csv_row(rec))
-        if buf.tell() > 16_384:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
