@@ -1,6 +1,7 @@
 """The HTML pages: the explorer (/ and /search), one article, the query syntax help."""
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
+from indexer.search.query import plain_words, syntax_problem
 from indexer.search.request import SearchRequest
 
 from . import viewmodels as vm
@@ -48,8 +49,28 @@ def article(article_id):
     hits = reader.more_like_this(doc.id)
     similar_vm = [{"title": h.title, "url": url_for("pages.article", article_id=h.id),
                    "date": vm.date_text(h.date, h.date_iso), "source": h.source} for h in hits]
-    page = vm.article_page(vm.article_data(doc), similar_vm)
+    q = SearchRequest.from_args(request.args).q   # a result's link carries its query
+    page = vm.article_page(vm.article_data(doc), similar_vm, _matched_words(reader, doc.id, q))
+    page["q"] = q
     return render_template("article.html", vm=page, back_url=_back_url())
+
+
+def _matched_words(reader, doc_id, q):
+    """Return the words the engine marks for q in this article's title and snippet (none without q).
+
+    Searching for the query AND this id gives the article's own hit, so the marks are the engine's
+    reading of the query (stems, wildcards, fuzzy), not a guess made here.
+    """
+    if syntax_problem(q):
+        q = " ".join(plain_words(q))   # what the results were searched for (see the notice there)
+    if not q or '"' in doc_id:
+        return []
+    req = SearchRequest(q=f'({q}) id:"{doc_id}"', per_page=1)
+    result = reader.search(req)
+    if result.query_error or not result.hits or result.hits[0].id != doc_id:
+        return []  # e.g. a query whose stray ")" undoes the grouping matched other articles
+    hit = result.hits[0]
+    return list(dict.fromkeys(t for t, marked in hit.title_parts + hit.snippet if marked))
 
 
 def _back_url():

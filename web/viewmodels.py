@@ -3,12 +3,18 @@
 Every facet value gets label, count, selected, excluded, toggle_url and exclude_url, as in
 Datasette's facet results.
 """
+import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import url_for
 
+from indexer.export import TEXT_COLUMNS
+from indexer.extract.stemming import stem
 from indexer.facets import EXPORTED_LISTS, NAMES, PANELS, SUBTOPIC_JOIN, subtopic_label
-from indexer.search.request import SORTS
+from indexer.search.query import OPERATORS
+from indexer.search.request import MAX_QUERY, SORTS
 from indexer.search.results import children, top_values
 
 from . import urls
@@ -17,6 +23,8 @@ SHORT, LONG = 8, 60          # values per facet panel, folded and after "more"
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
 CHIPS_PER_HIT = (("person", 3), ("country", 2), ("org", 2), ("topic", 2))
 MAX_FIND = 100
+MATCHED_WORDS = 6            # query words listed on a result card's "matched:" line
+MAX_TITLE = 100              # characters of the query and filters in a page title
 # The facets listed on an article's page (topics have their own section there).
 ARTICLE_LISTS = tuple(f for f in PANELS if f.name != "topic")
 
@@ -50,6 +58,8 @@ class FacetValue:
     excluded: bool
     toggle_url: str
     exclude_url: str
+    key: str = ""             # stable id base of its controls: htmx gives focus back to the same id
+    count_title: str = ""     # what the count means, for a tooltip and screen readers
     children: list = field(default_factory=list)
     open: bool = False
 
@@ -68,11 +78,38 @@ class Panel:
     find_hidden: list
     list_id: str
     active: int
+    note: str = ""            # what the counts mean, shown when the panel has active filters
+    note_id: str = ""
 
 
 def base_pairs(req, ui):
     """Return the URL state without the page (any change of filter goes back to page 1)."""
     return req.params(page=False) + [("more", f) for f in ui.more]
+
+
+def value_key(name, value):
+    """Return an id for a facet value's controls, the same on every page (a digest: values are free text)."""
+    return f"fv-{name}-{hashlib.blake2s(value.encode('utf-8'), digest_size=6).hexdigest()}"
+
+
+def articles(n):
+    return f"{n:,} article{'s' if n != 1 else ''}"
+
+
+def count_title(label, count, selected, excluded):
+    """Say what a facet count is: articles with the value under the query and the other panels' filters."""
+    state = "Selected: " if selected else "Excluded: " if excluded else ""
+    return f"{state}{articles(count)} with {label}, counting your query and the other panels' filters"
+
+
+def panel_note(selected, excluded):
+    """Return the note of a panel with active filters: why its counts are not the result's total."""
+    note = "Counts: articles each value gives with your other filters (not this panel's)."
+    if selected:
+        note += " A selected value's count is what it contributes."
+    if excluded:
+        note += " An excluded value's count is what it hides."
+    return note
 
 
 def facet_value(base, name, value, count, req, label=None):
@@ -82,7 +119,8 @@ def facet_value(base, name, value, count, req, label=None):
     toggle = urls.remove(base, name, value) if selected else urls.add(urls.remove(base, neg, value), name, value)
     exclude = urls.remove(base, neg, value) if excluded else urls.add(urls.remove(base, name, value), neg, value)
     return FacetValue(label or value, value, count, selected, excluded,
-                      explorer_url(toggle), explorer_url(exclude))
+                      explorer_url(toggle), explorer_url(exclude), key=value_key(name, value),
+                      count_title=count_title(label or value, count, selected, excluded))
 
 
 def panel(name, title, counts, req, ui, base):
@@ -97,6 +135,8 @@ def panel(name, title, counts, req, ui, base):
             tv.children = [facet_value(base, "subtopic", full, c, req, label=child)
                            for child, full, c in children(sub, tv.value)]
             tv.open = tv.selected or any(k.selected or k.excluded for k in tv.children)
+    selected = len(req.filters.get(name, ())) + (len(req.filters.get("subtopic", ())) if name == "topic" else 0)
+    excluded = len(req.excludes.get(name, ())) + (len(req.excludes.get("subtopic", ())) if name == "topic" else 0)
     return Panel(
         name=name, title=title, values=values, truncated=truncated, expanded=expanded,
         more_url=explorer_url(urls.add(base, "more", name)),
@@ -104,7 +144,9 @@ def panel(name, title, counts, req, ui, base):
         find_param="fq_" + name, find_text=find_text,
         find_hidden=urls.remove(base, "more", name) + [("more", name)],
         list_id=f"facet-{name}-list",
-        active=len(req.filters.get(name, ())) + len(req.excludes.get(name, ())),
+        active=selected + excluded,
+        note=panel_note(selected, excluded) if selected + excluded else "",
+        note_id=f"facet-{name}-note",
     )
 
 
@@ -141,23 +183,79 @@ def date_text(hit_date, date_iso=""):
     return f"{hit_date.day} {hit_date:%b %Y}"
 
 
-def hit_view(hit, base):
+# --- results: why each matched, and chips that only ever narrow ------------------------------
+
+def facet_term(name, value):
+    """Return the query-language term for an exact facet value, or None when it cannot be quoted."""
+    return None if '"' in value else f'{name}:"{value}"'
+
+
+def narrowing_url(result, base, name, value):
+    """Return the explorer URL that keeps only the results holding name=value too ("" if all do).
+
+    The rule never broadens: a facet with no selected value gets the value as a filter (filters of
+    different facets AND); a facet that has selected values (which OR) gets it as a `name:"value"`
+    term AND-ed to the query instead. "" when every result already has it or it cannot be said.
+    """
+    req = result.request
+    chosen = req.filters.get(name, ())
+    if not chosen:
+        return explorer_url(urls.add(urls.remove(base, "not_" + name, value), name, value))
+    term = facet_term(name, value)
+    if list(chosen) == [value] or term is None or term in req.q or result.query_error:
+        return ""  # a query read as plain words could not carry the term as written
+    q = req.q
+    if any(word in OPERATORS for word in q.split()):
+        q = f"({q})"  # "a OR b" + term must AND the term with the whole query
+    q = f"{q} {term}".strip()
+    return explorer_url(urls.replace(base, "q", q)) if len(q) <= MAX_QUERY else ""
+
+
+def holds(hit, name, value):
+    if name == "source":
+        return value == hit.source or value in hit.source.split(", ")
+    return value in getattr(hit, name, ())
+
+
+QUERY_FACET_TERM = re.compile(r'(?:^|(?<=[\s(]))(' + "|".join(NAMES) + r'):"([^"]+)"')
+
+
+def matched_line(hit, req):
+    """Return why a hit matched: the query words marked in its title and snippet, the filter values it holds."""
+    words = {}
+    for text, marked in list(hit.title_parts) + list(hit.snippet):
+        key = " ".join(text.split()).casefold()
+        if marked and key and key not in words:
+            words[key] = " ".join(text.split())
+    facets = [(name, v) for name in NAMES for v in req.filters.get(name, ()) if holds(hit, name, v)]
+    facets += [(name, v) for name, v in QUERY_FACET_TERM.findall(req.q)
+               if holds(hit, name, v) and (name, v) not in facets]
+    return {"words": list(words.values())[:MATCHED_WORDS],
+            "facets": [{"facet": name, "label": _label(name, v)} for name, v in facets]}
+
+
+def hit_view(hit, result, base):
+    req = result.request
     entity_chips = []
     for name, n in CHIPS_PER_HIT:
         for v in getattr(hit, name)[:n]:
-            entity_chips.append({"facet": name, "label": v,
-                                 "url": explorer_url(urls.add(urls.remove(base, "not_" + name, v), name, v))})
+            url = narrowing_url(result, base, name, v)
+            entity_chips.append({"facet": name, "label": v, "url": url,
+                                 "title": f"Only results with {name}: {v}" if url
+                                 else f"Every result here has {name}: {v}"})
+    article_args = {"q": req.q} if req.q else {}
     return {
         "id": hit.id,
-        "article_url": url_for("pages.article", article_id=hit.id),
+        "article_url": url_for("pages.article", article_id=hit.id, **article_args),
         "title_parts": hit.title_parts or [(hit.id, False)],
         "date": date_text(hit.date, hit.date_iso),
         "date_iso": hit.date_iso or (hit.date.isoformat() if hit.date else ""),
         "source": hit.source,
-        "source_url": explorer_url(urls.add(base, "source", hit.source)) if hit.source else "",
+        "source_url": narrowing_url(result, base, "source", hit.source) if hit.source else "",
         "link_url": urls.external(hit.url),   # "" unless http(s): never link a javascript: URL
         "snippet": hit.snippet,
         "chips": entity_chips,
+        "matched": matched_line(hit, req),
     }
 
 
@@ -197,6 +295,24 @@ def histogram(buckets, req, base, width=260, height=56):
             "last": buckets[-1].label, "max": top}
 
 
+def page_title(req, chip_list, page):
+    """Return the page title: the query and every filter ("person: Ana Lopez · not country: Spain – Facetwire")."""
+    said = [req.q] if req.q else []
+    said += [f"{'not ' if c['negated'] else ''}{c['facet']}: {c['label']}" for c in chip_list]
+    text = " · ".join(said)
+    if len(text) > MAX_TITLE:
+        text = text[:MAX_TITLE - 1].rstrip() + "…"
+    if text and page > 1:
+        text += f", page {page}"
+    return f"{text} – Facetwire" if text else ("Facetwire" if page == 1 else f"Page {page} – Facetwire")
+
+
+def export_view(req):
+    """Return the export form: the search as hidden fields, and its options."""
+    return {"action": url_for("api.export_api"), "hidden": req.params(page=False),
+            "texts": [("", "No text")] + [(t, {"body": "Full text", "snippet": "Snippet"}[t]) for t in TEXT_COLUMNS]}
+
+
 def search_page(result, ui, per_page_choices=None):
     """Return the view model of the explorer (results, facets, filters) for one search."""
     req = result.request
@@ -209,13 +325,14 @@ def search_page(result, ui, per_page_choices=None):
     start = (result.page - 1) * req.per_page
     return {
         "q": req.q,
-        "title": f"{req.q} – Facetwire" if req.q else "Facetwire",
+        "title": page_title(req, chip_list, result.page),
+        "filter_count": len(chip_list),
         "total": result.total,
         "total_text": f"{result.total:,} article{'s' if result.total != 1 else ''}",
         "range_text": f"{start + 1:,}–{start + len(result.hits):,}" if result.hits else "",
         "page": result.page,
         "pages": result.pages,
-        "hits": [hit_view(h, base) for h in result.hits],
+        "hits": [hit_view(h, result, base) for h in result.hits],
         "warnings": result.warnings,
         "query_error": result.query_error,
         "panels": [panel(f.name, f.title, result.facets, req, ui, base) for f in PANELS],
@@ -231,6 +348,7 @@ def search_page(result, ui, per_page_choices=None):
         "form_hidden": urls.remove(base, "q"),
         "export_csv": urls.url(url_for("api.export_api"), req.params(page=False) + [("format", "csv")]),
         "export_jsonl": urls.url(url_for("api.export_api"), req.params(page=False) + [("format", "jsonl")]),
+        "export": export_view(req),
         "api_url": urls.url(url_for("api.search_api"), req.params()),
     }
 
@@ -287,8 +405,39 @@ def article_data(doc):
     }
 
 
-def marked_text(text, mentions, field_name):
-    """Split text into paragraphs of parts: plain strings and entity links, from stored mentions."""
+WORD = re.compile(r"\w+")
+_stem = lru_cache(maxsize=50_000)(stem)
+
+
+def query_marks(text, words):
+    """Split text into [(text, marked)], marking each word that is one of words or has the stem of one.
+
+    words are the surface forms the engine marked for the query (title and snippet of the
+    article's hit); their stems extend the marks to the other forms in the body, as the index
+    reads words (Porter).
+    """
+    if not words or not text:
+        return [(text, False)] if text else []
+    wanted = {w.casefold() for w in words} | {_stem(w.casefold()) for w in words}
+    parts, pos = [], 0
+    for m in WORD.finditer(text):
+        word = m.group().casefold()
+        if word in wanted or _stem(word) in wanted:
+            if m.start() > pos:
+                parts.append((text[pos:m.start()], False))
+            parts.append((m.group(), True))
+            pos = m.end()
+    if pos < len(text):
+        parts.append((text[pos:], False))
+    return parts
+
+
+def marked_text(text, mentions, field_name, words=()):
+    """Split text into paragraphs of parts: plain strings and entity links, from stored mentions.
+
+    Each part's `pieces` are [(text, marked)]: the query's words marked inside plain text and
+    inside entity links alike.
+    """
     spans = sorted((m for m in mentions if isinstance(m, list) and len(m) >= 5 and m[0] == field_name
                     and isinstance(m[1], int) and isinstance(m[2], int) and m[3] in NAMES),
                    key=lambda m: (m[1], -m[2]))
@@ -302,7 +451,7 @@ def marked_text(text, mentions, field_name):
                 paragraphs.append(parts)
                 parts = []
             if piece:
-                parts.append({"text": piece, "facet": None})
+                parts.append({"text": piece, "facet": None, "pieces": query_marks(piece, words)})
 
     for _field, start, end, facet, value in (m[:5] for m in spans):
         if start < pos or end > len(text) or start >= end:
@@ -310,14 +459,15 @@ def marked_text(text, mentions, field_name):
         plain(text[pos:start])
         parts.append({"text": text[start:end], "facet": facet, "value": value,
                       "url": explorer_url([(facet, value)]),
-                      "title": f"{facet}: {value}"})
+                      "title": f"{facet}: {value}", "pieces": query_marks(text[start:end], words)})
         pos = end
     plain(text[pos:])
     paragraphs.append(parts)
     return [p for p in paragraphs if p]
 
 
-def article_page(data, similar):
+def article_page(data, similar, words=()):
+    """Return the article page's view model; words: the query's matched words, marked in title and body."""
     topics = []
     for t in data["topics"]:
         if not isinstance(t, dict) or "label" not in t:
@@ -333,7 +483,8 @@ def article_page(data, similar):
     facet_lists = [{"name": f.name, "title": f.title,
                     "entries": [{"label": v, "url": explorer_url([(f.name, v)])} for v in values]}
                    for f in ARTICLE_LISTS if (values := data["sources" if f.name == "source" else f.name])]
-    title_paras = marked_text(data["title"], data["mentions"], "title")
+    title_paras = marked_text(data["title"], data["mentions"], "title", words)
+    paragraphs = marked_text(data["body"], data["mentions"], "body", words)
     return {
         "id": data["id"],
         "title": data["title"],
@@ -345,7 +496,8 @@ def article_page(data, similar):
         "url_text": "" if urls.external(data["url"]) else data["url"],  # shown, not linked
         "section": data["section"],
         "dateline": data["dateline"],
-        "paragraphs": marked_text(data["body"], data["mentions"], "body"),
+        "paragraphs": paragraphs,
+        "query_marked": any(m for para in title_paras + paragraphs for part in para for _t, m in part["pieces"]),
         "topics": topics,
         "facet_lists": facet_lists,
         "similar": similar,

@@ -126,6 +126,111 @@ def test_facet_find_box_puts_its_text_in_the_url(page, base_url):
     expect(page.locator("#facet-person .facet-find input[type=search]")).to_have_value("trump")
 
 
+def history_length(page):
+    return page.evaluate("history.length")
+
+
+def test_typing_replaces_the_url_and_enter_pushes_so_back_goes_to_the_last_real_state(page, base_url):
+    page.goto(base_url + "/search")
+    toggle = page.locator("#facet-person .fv-toggle").first
+    name = toggle.locator(".fv-label").inner_text()
+    toggle.click()                                          # a real state: pushed
+    expect(page.locator(".active-filters .chip-person")).to_contain_text(name)
+    length = history_length(page)
+    page.fill("#q", "pres")
+    page.wait_for_url(re.compile(r"q=pres"))
+    page.fill("#q", "president")
+    expect(page.locator(".count .query")).to_have_text("president")
+    page.wait_for_url(re.compile(r"q=president"))
+    assert history_length(page) == length                  # typing replaced, never pushed
+    assert sorted(params(page.url)) == sorted([("person", name), ("q", "president")])
+    page.press("#q", "Enter")                               # a submitted query: pushed
+    page.wait_for_function("n => history.length === n", arg=length + 1)  # a function: no eval under the CSP
+    assert sorted(params(page.url)) == sorted([("person", name), ("q", "president")])
+    page.go_back()                                          # the state before the typing
+    expect(page.locator(".count .query")).to_have_count(0)
+    assert params(page.url) == [("person", name)]
+    assert page.input_value("#q") == ""
+    expect(page.locator(".active-filters .chip-person")).to_contain_text(name)
+    page.go_forward()
+    expect(page.locator(".count .query")).to_have_text("president")
+
+
+def test_resubmitting_the_same_query_adds_no_history_entry(page, base_url):
+    page.goto(base_url + "/search?q=president")
+    length = history_length(page)
+    page.press("#q", "Enter")
+    expect(page.locator(".count .query")).to_have_text("president")
+    page.click(".btn-search")
+    expect(page.locator(".count .query")).to_have_text("president")
+    page.wait_for_timeout(300)
+    assert history_length(page) == length
+
+
+def test_a_facet_click_after_typing_pushes_and_back_skips_the_typing(page, base_url):
+    page.goto(base_url + "/search?q=election")
+    length = history_length(page)
+    page.fill("#q", "president")
+    expect(page.locator(".count .query")).to_have_text("president")
+    page.locator("#facet-country .fv-toggle").first.click()
+    expect(page.locator(".active-filters .chip-country")).to_be_visible()
+    assert history_length(page) == length + 1 and ("q", "president") in params(page.url)
+    page.go_back()
+    expect(page.locator(".count .query")).to_have_text("election")
+    assert params(page.url) == [("q", "election")]
+
+
+def test_a_page_change_pushes_history(page, base_url):
+    page.goto(base_url + "/search")
+    length = history_length(page)
+    page.locator(".pager a.next").click()
+    expect(page.locator(".pager .current")).to_have_text("2")
+    assert history_length(page) == length + 1 and ("page", "2") in params(page.url)
+    page.go_back()
+    expect(page.locator(".pager .current")).to_have_text("1")
+
+
+def test_result_chips_never_broaden_the_results(page, base_url):
+    # Regression: a topic chip OR-ed into the selected topics and the count went up.
+    start = "/search?topic=politics+and+government&country=United+States"
+    page.goto(base_url + start)
+    before = count(page)
+    chip = page.locator(".hit a.chip-topic").first
+    label = chip.inner_text()
+    chip.click()
+    expect(page.locator(".count .query")).to_have_text(f'topic:"{label}"')
+    assert count(page) <= before
+    assert ("topic", "politics and government") in params(page.url)
+    page.goto(base_url + start)
+    hrefs = page.locator(".hit a.chip, .hit a.hit-source").evaluate_all("els => els.map(e => e.href)")
+    assert hrefs
+    for href in dict.fromkeys(hrefs):
+        page.goto(href)
+        assert count(page) <= before, href
+
+
+def test_article_opened_from_a_result_marks_the_query_words(page, base_url):
+    page.goto(base_url + "/search?q=explosion")
+    page.locator(".hit-title a").first.click()
+    expect(page.locator(".article-title")).to_be_visible()
+    assert ("q", "explosion") in params(page.url)
+    marks = page.locator(".article-body mark").all_inner_texts()
+    assert marks and all(m.lower().startswith("explo") for m in marks)
+    with_q = page.locator(".article-body a.ent").all_inner_texts()
+    page.goto(page.url.split("?")[0])
+    expect(page.locator(".article-body mark")).to_have_count(0)
+    assert page.locator(".article-body a.ent").all_inner_texts() == with_q   # entity links intact
+
+
+def test_counts_are_explained_where_filters_are_active(page, base_url):
+    page.goto(base_url + "/search?person=Joe+Biden")
+    expect(page.locator("#facet-person .panel-note")).to_be_visible()
+    expect(page.locator("#facet-person .panel-note")).to_contain_text("what it contributes")
+    expect(page.locator("#facet-country .panel-note")).to_have_count(0)
+    title = page.locator("#facet-person .is-selected .fv-count").first.get_attribute("title")
+    assert title.startswith("Selected: ") and "other panels' filters" in title
+
+
 @pytest.mark.skipif(not os.environ.get("FACETWIRE_SCREENSHOTS"), reason="set FACETWIRE_SCREENSHOTS=1 to refresh docs/screenshots")
 def test_screenshots(browser, base_url):
     SHOTS.mkdir(parents=True, exist_ok=True)

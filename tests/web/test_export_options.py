@@ -134,3 +134,12 @@ def test_library_functions_take_the_options(hand_dir):
     finally:
         engine.close()
 
+
+def test_explorer_offers_the_export_options(hand_client):
+    html = hand_client.get("/search?q=harbour&person=Ana+Lopez").get_data(as_text=True)
+    form = html.split('<form class="export-form"', 1)[1].split("</form>", 1)[0]
+    assert 'action="/api/export"' in form and 'hx-boost="false"' in form
+    assert '<input type="hidden" name="q" value="harbour">' in form
+    assert '<input type="hidden" name="person" value="Ana Lopez">' in form
+    assert 'name="text"' in form and 'value="snippet"' in form and 'value="body"' in form
+    assert 'name="bom" value="1"' in form and 'name="format"' in form
