@@ -240,8 +240,15 @@ def test_screenshots(browser, base_url):
     page.goto(base_url + "/search?q=president&country=United+States&not_person=Donald+Trump")
     page.locator("#facet-topic details").first.evaluate("d => d.open = true")
     page.screenshot(path=str(SHOTS / "search-filtered.png"))
-    page.locator(".hit-title a").first.click()
+    page.locator(".hit-title a").first.click()   # the article, with the query's words marked
     page.screenshot(path=str(SHOTS / "article.png"))
     page.goto(base_url + "/search?q=%22presidential+election")
     page.screenshot(path=str(SHOTS / "query-fallback.png"))
     page.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                             device_scale_factor=2)
+    phone.goto(base_url + "/search?q=president&country=United+States")
+    phone.screenshot(path=str(SHOTS / "phone-search.png"))
+    phone.locator("#filters > summary").tap()
+    phone.screenshot(path=str(SHOTS / "phone-filters.png"))
+    phone.close()
