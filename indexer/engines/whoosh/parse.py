@@ -1,122 +1,124 @@
-"""Query parsing for Whoosh: the user's text as a Whoosh query, with a friendly fallback to its plain words.
+"""Query parsing for Whoosh: the engine-neutral reading of the user's text, compiled to Whoosh queries.
 
-A syntax problem, an unknown `field:` prefix or a `date:` term that is not a date never raises:
-the query is read as well as it can be, and what was read differently is said in `notes`/`error`.
+search/query.py reads the text (and falls back to its plain words, with a message); here a
+syntax tree becomes the query Whoosh's own MultifieldParser(["title", "body"]) + FuzzyTermPlugin
+made of the same text: each word analysed by its field's analyzer as QueryParser.term_query
+does, an unfielded part OR-ed over the text fields, and the result normalised.
 """
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 from whoosh import query as wq
-from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
+from whoosh.util.times import datetime_to_long
 
-from ...search.query import (
-    BAD_DATE_NOTE, DATE_TERM, MAX_FUZZY, TEXT_FIELDS, plain_words, short_error, shown, syntax_problem,
-    unknown_fields_as_words,
-)
-
-
-@dataclass
-class ParsedQuery:
-    text: str
-    query: wq.Query
-    error: str | None = None      # friendly message when the query could not be used as written
-    fallback: bool = False        # True when `query` is the plain-words reading of `text`
-    notes: list = field(default_factory=list)   # what was read differently from how it was written
-
-    @property
-    def messages(self):
-        """Return the notes and the error, for the warnings shown above the results."""
-        return self.notes + ([self.error] if self.error else [])
-
-
-def make_parser(schema):
-    parser = MultifieldParser(list(TEXT_FIELDS), schema)
-    parser.add_plugin(FuzzyTermPlugin())
-    return parser
+from ...search import query as neutral
+from ...search import syntax as s
+from ...search.parser import DATE_FIELD, Unreadable
+from ...search.query import TEXT_FIELDS, ParsedQuery, short_error  # noqa: F401 (ParsedQuery: for callers)
 
 
 def parse_query(text, schema):
-    """Parse the user's query; on a syntax problem fall back to its plain words, with a message.
-
-    Before parsing, a `word:` prefix that names no field (a pasted URL, "Note: ...") becomes a
-    plain word, and a `date:` term that is not a date is left out; both with a note.
-    """
-    text = (text or "").strip()
-    if not text:
-        return ParsedQuery(text, wq.Every())
-    notes = []
-    words = _drop_bad_dates(unknown_fields_as_words(text, notes), schema, notes)
-    if not words.strip():  # only bad dates, all left out
-        return ParsedQuery(text, wq.Every(), notes=notes + ["nothing else to search for — showing all articles"])
-    problem = syntax_problem(words)
-    if problem is None:
-        try:
-            parsed = _tame(make_parser(schema).parse(words))
-        except Exception as err:  # whoosh raises bare Exception for some inputs
-            problem = f"the query could not be read ({short_error(err)})"
-        else:
-            error = _leaf_error(parsed)
-            if error is None and not _is_null(parsed):
-                return ParsedQuery(text, parsed, notes=notes)
-            problem = f"the query could not be read ({error})" if error else None
-    return fallback(text, words, schema, problem, notes)
+    """Parse the user's query; on a syntax problem fall back to its plain words, with a message."""
+    return neutral.parse_query(text, _compiler(schema))
 
 
 def fallback(text, words, schema, problem, notes=()):
     """Return the plain-words reading of words, with a message that says what was searched."""
-    query = plain_query(words, schema)
-    if isinstance(query, wq.Every):
-        none = f"no searchable words in “{shown(text)}” — showing all articles"
-        message = f"{problem}, and there are {none}" if problem else none
-    else:
-        message = f"{problem or 'the query has no searchable words'}; searched for the plain words instead"
-    return ParsedQuery(text, query, message, fallback=True, notes=list(notes))
+    return neutral.fallback(text, words, _compiler(schema), problem, notes)
 
 
-def plain_query(text, schema):
-    """Return all the words of text AND-ed, with every operator, field name and symbol ignored."""
-    words = plain_words(text)
-    parser = MultifieldParser(list(TEXT_FIELDS), schema)
-    parsed = parser.parse(" ".join(words)) if words else wq.NullQuery
-    return wq.Every() if _is_null(parsed) else parsed
+def compile_tree(tree, schema):
+    """Return the Whoosh query of a syntax tree, or None when nothing in it is searchable.
 
-
-def _is_null(q):
-    return isinstance(q, type(wq.NullQuery))
-
-
-def _leaf_error(q):
-    """Return the message of the first error query Whoosh put in q (a field could not parse its text)."""
+    Raises Unreadable for the first part that could not be read and that normalising kept.
+    """
+    q = _query(tree, schema) or wq.NullQuery  # as QueryParser.parse: an empty group is the null query
+    q = q.normalize()
     for leaf in q.leaves():  # a leaf query yields itself
-        error = getattr(leaf, "error", None)
-        if error is not None:
-            return short_error(error)
+        if getattr(leaf, "error", None) is not None:
+            raise Unreadable(short_error(leaf.error))
+    return None if isinstance(q, type(wq.NullQuery)) else q
+
+
+def _compiler(schema):
+    return lambda tree: compile_tree(tree, schema)
+
+
+_TERMS = {s.Term: wq.Term, s.Prefix: wq.Prefix, s.Wildcard: wq.Wildcard, s.Fuzzy: wq.FuzzyTerm}
+_BINARY = {s.AndNot: (wq.AndNot, "positive", "negative"), s.AndMaybe: (wq.AndMaybe, "required", "optional"),
+           s.Require: (wq.Require, "scored", "required")}
+
+
+def _query(node, schema):
+    """Return the query of node before normalising, None for a part with no words (as SyntaxNode.query)."""
+    kind = type(node)
+    if kind is s.Every:
+        return wq.Every()
+    if kind in (s.And, s.Or):
+        subs = [q for q in (_query(c, schema) for c in node.children) if q is not None]
+        return (wq.And if kind is s.And else wq.Or)(subs, boost=node.boost)
+    if kind is s.Not:
+        q = _query(node.child, schema)
+        return wq.Not(q) if q else None   # an empty group is false: NOT of it is nothing
+    if kind in _BINARY:
+        qclass, first, second = _BINARY[kind]
+        a, b = _query(getattr(node, first), schema), _query(getattr(node, second), schema)
+        if a is None:
+            return wq.NullQuery if b is None else b   # as BinaryGroup: a side with no words drops out
+        return a if b is None else qclass(a, b)
+    if kind is s.DateRange:
+        return _date(node)
+    if kind is s.Error:
+        return wq.error_query(node.message)   # a null query that says why; compile_tree raises it
+    if node.field is None:
+        # MultifieldParser: the part in each text field, at boost 1, OR-ed with the part's boost
+        subs = (_leaf(replace(node, field=f, boost=1.0), schema) for f in TEXT_FIELDS)
+        return wq.Or([q for q in subs if q is not None], boost=node.boost)
+    return _leaf(node, schema)
+
+
+def _leaf(node, schema):
+    field = schema[node.field]
+    if isinstance(node, s.Phrase):
+        if field.analyzer:
+            words = [t.text for t in field.tokenize(node.written, mode="query", chars=True)]
+        else:
+            words = list(field.process_text(node.written, mode="query"))
+        return wq.Phrase(node.field, words, slop=node.slop, boost=node.boost)
+    if isinstance(node, s.TermRange):
+        start, end = (_first_token(field, v) if v else v for v in (node.start, node.end))
+        return wq.TermRange(node.field, start, end, node.startexcl, node.endexcl, boost=node.boost)
+    if isinstance(node, s.Term):
+        return _term(field, node.field, node.text, wq.Term, node.boost, tokenize=True)
+    q = _term(field, node.field, node.pattern if isinstance(node, s.Wildcard) else node.text,
+              _TERMS[type(node)], node.boost, tokenize=False)
+    if isinstance(node, s.Fuzzy):
+        q.maxdist, q.prefixlength = node.maxdist, node.prefixlength
+    return q
+
+
+def _term(field, name, text, termclass, boost, tokenize):
+    """Return the query of one word as QueryParser.term_query: None if the analyzer leaves nothing.
+
+    A word of several tokens (covid-19, new-york) needs all of them: the schema's fields keep
+    multitoken_query "default", which is the parser's AND.
+    """
+    texts = list(field.process_text(text, mode="query", tokenize=tokenize, removestops=tokenize))
+    if len(texts) > 1:
+        return wq.And([termclass(name, t, boost=boost) for t in texts])
+    return termclass(name, texts[0], boost=boost) if texts else None
+
+
+def _first_token(field, text):
+    for token in field.process_text(text, mode="query", tokenize=False, removestops=False):
+        return token
     return None
 
 
-def _drop_bad_dates(text, schema, notes):
-    """Return text without its `date:` terms that are not dates, with a note for each."""
-    if "date" not in schema:
-        return text
-    parser = MultifieldParser(list(TEXT_FIELDS), schema)
-
-    def check(m):
-        try:
-            q = parser.parse(m[0])
-            error = _leaf_error(q) or ("not a date" if _is_null(q) else None)
-        except Exception as err:  # whoosh raises bare Exception for some date texts
-            error = short_error(err)
-        if error is None:
-            return m[0]
-        notes.append(BAD_DATE_NOTE.format(shown(m[0], 60)))
-        return " "
-
-    return DATE_TERM.sub(check, text)
-
-
-def _tame(q):
-    """Clamp what would make a query very slow: fuzzy edit distance."""
-    def visit(node):
-        if isinstance(node, wq.FuzzyTerm) and node.maxdist > MAX_FUZZY:
-            node.maxdist = MAX_FUZZY
-        return node
-    return q.accept(visit)
+def _date(node):
+    """Return the query DATETIME.parse_query (a value) or parse_range makes of a date span."""
+    if node.start is None and node.end is None:
+        return wq.Every(DATE_FIELD, boost=node.boost)
+    if node.start == node.end:   # a value to the microsecond
+        return wq.Term(DATE_FIELD, node.start, boost=node.boost)
+    start, end = (None if d is None else datetime_to_long(d) for d in (node.start, node.end))
+    return wq.NumericRange(DATE_FIELD, start, end, boost=node.boost)

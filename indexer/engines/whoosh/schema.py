@@ -6,6 +6,7 @@ from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 
 from ...document import Document
 from ...facets import NAMES, join_values, split_values
+from ...search.query import MIN_WORD_LENGTH, STOP_WORDS
 
 SCHEMA_VERSION = 1
 
@@ -20,7 +21,7 @@ class FACET(fields.KEYWORD):
 
 def get_schema():
     """Return a fresh schema for a Facetwire index."""
-    text = StemmingAnalyzer()
+    text = StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         chash=fields.ID(stored=True, sortable=True),
