@@ -227,11 +227,14 @@ def request_from_options(query, options):
 @click.argument("query", required=False, default="")
 @index_dir_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--text", type=click.Choice(["body", "snippet"]),
+              help="Add a column with the article's body, or a snippet around the query's words.")
+@click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
 @filter_options
 @engine_options
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (default: standard output).")
-def export(query, index_dir, fmt, output, engine, engine_url, **filters):
+def export(query, index_dir, fmt, text, bom, output, engine, engine_url, **filters):
     """Export matching articles (all by default) with their facets, streamed.
 
     The filters are the explorer's and the API's: OR within a facet, AND across facets.
@@ -239,6 +242,8 @@ def export(query, index_dir, fmt, output, engine, engine_url, **filters):
     from indexer.engines import open_engine
     from indexer.export import iter_records, write_csv, write_jsonl
 
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for --format csv: a byte-order mark would break JSON lines")
     request = request_from_options(query, filters)
     config = engine_config(index_dir, engine, engine_url)
 
@@ -246,8 +251,11 @@ def export(query, index_dir, fmt, output, engine, engine_url, **filters):
         store = open_engine(config)
         try:
             with store.reader() as reader:
-                records = iter_records(reader, request)
-                (write_csv if fmt == "csv" else write_jsonl)(records, output)
+                records = iter_records(reader, request, text=text)
+                if fmt == "csv":
+                    write_csv(records, output, text=text, bom=bom)
+                else:
+                    write_jsonl(records, output)
                 output.flush()
         finally:
             store.close()

@@ -252,3 +252,16 @@ def test_serving_beyond_loopback_warns_and_says_how_to_guard_it(seed_index, runn
     assert "warning: --host 0.0.0.0 listens beyond this machine" in result.stderr
     assert "FACETWIRE_ACCESS_TOKEN" in result.stderr and "--allow-host" in result.stderr
     assert "warning" not in quiet.stderr
+
+
+def test_export_text_column_and_bom(handmade_index, runner):
+    base = ["export", "--index-dir", str(handmade_index), "harbour"]
+    body = runner.invoke(app.cli, base + ["--text", "body"])
+    records = [json.loads(line) for line in body.stdout.splitlines()]
+    assert records and all("harbour" in r["body"].lower() or "harbour" in r["title"].lower() for r in records)
+    csv_out = runner.invoke(app.cli, base + ["--format", "csv", "--text", "snippet", "--bom"])
+    assert csv_out.exit_code == 0 and csv_out.stdout.startswith("\ufeffid,") and ",snippet" in csv_out.stdout.splitlines()[0]
+    plain = runner.invoke(app.cli, base + ["--format", "csv"])
+    assert not plain.stdout.startswith("\ufeff")
+    bad = runner.invoke(app.cli, base + ["--bom"])
+    assert bad.exit_code == 2 and "--bom is for --format csv" in bad.output
