@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 CSV_SUFFIXES = (".csv",)
@@ -49,6 +51,7 @@ BAD_ID = re.compile(r"[\x00-\x1f\x7f]|(^|/)\.\.(/|$)|^/")
 MAX_STEM = MAX_ID - 21  # an id made from a file name, leaving room for ":" and a line number
 # Bytes in one line or record: room for a body of analyze.MAX_TEXT (1,000,000) characters even
 # when each is a 6-byte JSON escape (\u0416), with its metadata. No news article comes near it.
+MAX_GUESS_BYTES = 65_536   # what the encoding guess reads of a file or record
 MAX_RECORD = 8 * 2**20
 # How many times its size a compressed file may expand (plus MAX_RECORD, so that a small file can
 # hold one record of any kind). News JSON compresses 3-10 times; a gzip bomb, 1000 times.
@@ -277,9 +280,37 @@ def decode(data, path, report):
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        guess = guess_decoding(data)
+        if guess:
+            text, encoding = guess
+            report(Problem(str(path), "", f"not UTF-8: decoded as {encoding}, the encoding charset-normalizer "
+                                          "guessed (check the text if the guess is wrong)", skipped=False))
+            return text
         report(Problem(str(path), f"byte {err.start}", "invalid UTF-8, decoded with replacement characters",
                        skipped=False))
         return data.decode("utf-8-sig", errors="replace")
+
+
+# Among legacy encodings that read a text equally well, the one news text is most often in.
+PREFERRED_LEGACY = ("cp1252",)
+
+
+def guess_decoding(data):
+    """Return (text, encoding) of bytes that are not UTF-8, as charset-normalizer reads them; None if unsure.
+
+    Short Western European texts often read equally well as cp1250 or cp1257 ("Caf\xe9" and
+    "Caf\u0119" are both words to a detector): among the best-scoring readings, cp1252 wins.
+    """
+    results = list(from_bytes(data[:MAX_GUESS_BYTES]))
+    if not results:
+        return None
+    best = min(results, key=lambda m: (m.chaos, -m.coherence))
+    ties = [m for m in results if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01]
+    chosen = next((m for enc in PREFERRED_LEGACY for m in ties if m.encoding == enc), best)
+    try:
+        return data.decode(chosen.encoding), chosen.encoding
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def read_text_page(path, report, rel):
@@ -424,8 +455,14 @@ def _json_line(raw, path, where, report):
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        report(Problem(str(path), where, "invalid UTF-8, decoded with replacement characters", skipped=False))
-        text = raw.decode("utf-8", errors="replace")
+        guess = guess_decoding(raw)
+        if guess:
+            text = guess[0]
+            report(Problem(str(path), where, f"not UTF-8: decoded as {guess[1]}, the encoding charset-normalizer "
+                                             "guessed", skipped=False))
+        else:
+            report(Problem(str(path), where, "invalid UTF-8, decoded with replacement characters", skipped=False))
+            text = raw.decode("utf-8", errors="replace")
     too_deep = f"JSON nested deeper than {MAX_DEPTH} levels"
     containers = raw.count(b"[") + raw.count(b"{")
     if containers > MAX_NODES:
@@ -536,10 +573,13 @@ def _csv_text(data, path, lineno, report, warned):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        guess = guess_decoding(data)
         if not warned:
-            report(Problem(str(path), f"line {lineno}", "invalid UTF-8, decoded with replacement characters "
-                                                        "(said for the first such line only)", skipped=False))
-        text, warned = data.decode("utf-8", errors="replace"), True
+            what = (f"not UTF-8: decoded as {guess[1]}, the encoding charset-normalizer guessed" if guess
+                    else "invalid UTF-8, decoded with replacement characters")
+            report(Problem(str(path), f"line {lineno}", f"{what} (said for the first such line only)",
+                           skipped=False))
+        text, warned = (guess[0] if guess else data.decode("utf-8", errors="replace")), True
     return (text.removeprefix("\ufeff") if lineno == 1 else text), warned  # UTF-8 byte order mark
 
 

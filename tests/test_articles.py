@@ -1,6 +1,8 @@
 """Reading articles: the scraped-page layout, JSONL/CSV records, and every kind of bad input."""
 import gzip
 import json
+
+import pytest
 from datetime import datetime, timedelta, timezone
 
 from pathlib import Path
@@ -83,7 +85,7 @@ def test_broken_inputs_are_reported_and_skipped(tmp_path):
         ("mixed.jsonl", "line 2", True): "malformed JSON",
         ("mixed.jsonl", "line 3", True): "no body",
         ("mixed.jsonl", "line 4", True): "expected a JSON object",
-        ("mixed.jsonl", "line 6", False): "invalid UTF-8",
+        ("mixed.jsonl", "line 6", False): "not UTF-8: decoded as cp1252",
         ("empty.txt", "", True): "empty file",
         ("binary.txt", "", True): "binary file",
         ("picture.png", "", True): "unknown file type",
@@ -96,7 +98,7 @@ def test_broken_inputs_are_reported_and_skipped(tmp_path):
     assert len(cut) == 1 and cut[0].skipped and "cannot read" in cut[0].reason
     assert all(str(p).startswith(("skipped: ", "warning: ")) for p in problems)
     latin = next(a for a in articles if a.id == "latin")
-    assert latin.title == "caf\ufffd"
+    assert latin.title == "café" and latin.body == "naïve"   # latin-1, read by its guessed encoding
 
 
 def test_problem_message_names_path_place_and_reason():
@@ -155,3 +157,39 @@ def test_csv_headers_any_case_and_semicolons(tmp_path):
     (tmp_path / "a.csv").write_text(" ID ; Title ;Body\n7;Semicolons;It works\n", encoding="utf-8")
     (article,), problems = read([tmp_path])
     assert problems == [] and (article.id, article.title, article.body) == ("7", "Semicolons", "It works")
+
+
+WESTERN = "Café society: Zürich’s “naïve” résumé — 5 €, said Señor Peña."
+
+
+def read_all(paths):
+    problems = []
+    return list(read_sources(paths, problems.append)), problems
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_a_text_page_not_in_utf8_is_decoded_by_its_guessed_encoding(tmp_path, encoding):
+    # Regression: cp1252 and latin-1 pages came out with replacement characters.
+    text = WESTERN if encoding == "cp1252" else WESTERN.replace("’", "'").replace("“", '"').replace(
+        "”", '"').replace("—", "-").replace("€", "EUR")
+    (tmp_path / "page.txt").write_bytes(f"Zürich café reopens\n\n{text}\n".encode(encoding))
+    (article,), problems = read_all([tmp_path])
+    assert article.title == "Zürich café reopens" and article.body == text and "\ufffd" not in article.body
+    (warning,) = problems
+    assert not warning.skipped and "not UTF-8: decoded as cp1252" in warning.reason
+
+
+def test_jsonl_and_csv_records_in_cp1252_are_decoded_too(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes(json.dumps({"id": "x", "title": "Zürich", "body": WESTERN},
+                                                  ensure_ascii=False).encode("cp1252") + b"\n")
+    (tmp_path / "b.csv").write_bytes(f'id,title,body\ny,Café,"{WESTERN}"\n'.encode("cp1252"))
+    articles, problems = read_all([tmp_path / "a.jsonl", tmp_path / "b.csv"])
+    assert [a.body for a in articles] == [WESTERN, WESTERN] and [a.title for a in articles] == ["Zürich", "Café"]
+    assert len(problems) == 2 and all("decoded as cp1252" in p.reason for p in problems)
+
+
+def test_bytes_no_encoding_reads_well_still_get_replacement_and_a_warning(tmp_path):
+    (tmp_path / "noise.txt").write_bytes(b"Title\n\n" + bytes(range(0x80, 0x100)) * 3 + b" end")
+    (article,), problems = read_all([tmp_path])
+    assert article.title == "Title"
+    assert problems and not problems[0].skipped
