@@ -7,6 +7,7 @@ import errno
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -95,7 +96,6 @@ def index(paths, index_dir, rebuild, prune, workers, cluster, batch_size, aliase
     Incremental: unchanged articles are skipped, changed ones replaced. Safe to interrupt;
     the next run continues where the last one stopped.
     """
-    from indexer.articles import read_sources
     from indexer.build import build_index
     from indexer.engines import open_engine
     from indexer.extract.analyze import Settings
@@ -109,8 +109,7 @@ def index(paths, index_dir, rebuild, prune, workers, cluster, batch_size, aliase
     settings = Settings(aliases_file=aliases_file, topics_file=topics_file)
     store = open_engine(engine_config(index_dir, engine, engine_url))
     tty = sys.stderr.isatty() and not quiet
-    total = sum(1 for _ in read_sources(paths, lambda p: None)) if tty else None
-    progress = Progress(total, tty, quiet, where=f"NER on {cluster}" if cluster else "")
+    progress = Progress(paths, tty, quiet, where=f"NER on {cluster}" if cluster else "")
     # kill/SIGTERM behaves like Ctrl-C: the open batch is cancelled, committed ones stay.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -144,20 +143,41 @@ def _interrupt(signum, frame):
 class Progress:
     """A progress line with rate and ETA on a terminal; a plain line every 10 s otherwise.
 
-    The rate is that of the last RATE_WINDOW seconds, so that it shows what the NER processes
-    (or the cluster, as its workers come and go) do now.
+    Shown from the start: the total is counted in the background while indexing begins, and a
+    ticker redraws the line every TICK seconds even while the first batch is still in NER. The
+    bar counts articles finished (written or found unchanged), not read: reading runs ahead of
+    NER. The rate is that of the last RATE_WINDOW seconds, so that it shows what the NER
+    processes (or the cluster, as its workers come and go) do now.
     """
 
     RATE_WINDOW = 30.0
+    TICK = 0.5
 
-    def __init__(self, total, tty, quiet, where=""):
-        self.total, self.tty, self.quiet, self.where = total, tty, quiet, where
+    def __init__(self, paths, tty, quiet, where=""):
+        self.tty, self.quiet, self.where = tty, quiet, where
+        self.total = None
         self.start = self.last = time.monotonic()
-        self.samples = [(self.start, 0)]  # (time, articles indexed), the last RATE_WINDOW s
+        self.samples = [(self.start, 0)]  # (time, articles finished), the last RATE_WINDOW s
         self.shown = False
+        self.report = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        if tty and not quiet:
+            threading.Thread(target=self._count, args=(paths,), daemon=True).start()
+            threading.Thread(target=self._tick, daemon=True).start()
+            self.draw()
+
+    def _count(self, paths):
+        from indexer.articles import read_sources
+
+        self.total = sum(1 for _ in read_sources(paths, lambda p: None))
+
+    def _tick(self):
+        while not self._stop.wait(self.TICK):
+            self.draw()
 
     def rate(self, now, done):
-        """Articles indexed per second over the last RATE_WINDOW seconds."""
+        """Articles finished per second over the last RATE_WINDOW seconds."""
         self.samples.append((now, done))
         while len(self.samples) > 2 and now - self.samples[1][0] > self.RATE_WINDOW:
             del self.samples[0]
@@ -165,28 +185,44 @@ class Progress:
         return (done - before) / max(now - then, 1e-9)
 
     def update(self, report):
+        self.report = report
         now = time.monotonic()
-        done = report.added + report.updated
         if self.quiet or now - self.last < (0.2 if self.tty else 10):
             return
         self.last = now
-        rate = self.rate(now, done)
-        where = f" ({self.where})" if self.where else ""
-        if self.tty:
-            total = self.total or 0
-            frac = min(1.0, (report.read / total) if total else 0)
-            eta = (total - report.read) / rate if rate and total else 0
+        self.draw()
+
+    def draw(self):
+        with self._lock:
+            if self._stop.is_set():
+                return
+            report, now = self.report, time.monotonic()
+            done = (report.added + report.updated + report.unchanged) if report else 0
+            rate = self.rate(now, done)
+            where = f" ({self.where})" if self.where else ""
+            if not self.tty:
+                if report:
+                    click.echo(f"{report.read} articles read, {report.added + report.updated} indexed "
+                               f"({rate:.1f}/s){where}", err=True)
+                return
+            total = self.total
+            frac = min(1.0, done / total) if total else 0
+            eta = (total - done) / rate if rate and total else None
             bar = "#" * int(frac * 30)
-            sys.stderr.write(f"\r[{bar:<30}] {report.read}/{total} articles {rate:6.1f}/s "
-                             f"ETA {int(eta) // 60}:{int(eta) % 60:02d}{where} ")
+            counted = f"{done}/{total}" if total is not None else f"{done}/counting…"
+            eta_text = f"ETA {int(eta) // 60}:{int(eta) % 60:02d}" if eta is not None else "ETA –:––"
+            state = "" if report else " starting (loading the model)"
+            sys.stderr.write(f"\r[{bar:<30}] {counted} articles {rate:6.1f}/s {eta_text}{where}{state} ")
             sys.stderr.flush()
             self.shown = True
-        else:
-            click.echo(f"{report.read} articles read, {done} indexed ({rate:.1f}/s){where}", err=True)
 
     def done(self):
         if self.shown:
-            sys.stderr.write("\n")
+            self.draw()   # the last state
+        with self._lock:
+            self._stop.set()
+            if self.shown:
+                sys.stderr.write("\n")
 
 
 def filter_options(fn):
