@@ -15,7 +15,8 @@ from dataclasses import fields
 
 from ...facets import NAMES
 from ...search import syntax as s
-from ...search.query import MAX_FUZZY, TEXT_FIELDS
+from ...search.query import MAX_FUZZY
+from ...search.syntax import TEXT_FIELDS
 from .mapping import words
 
 TITLE_BOOST = 2.0
@@ -94,12 +95,12 @@ def _compile(c, node):
         if required is None or optional is None:
             return required
         return {"bool": {"must": [required], "should": [optional]}}
-    if isinstance(node, getattr(s, "Require", ())):   # a REQUIRE b: both, scored by a alone
+    if isinstance(node, s.Require):   # a REQUIRE b: both, scored by a alone
         scored, required = compile(node.scored), compile(node.required)
         if scored is None or required is None:
             return scored or required
         return {"bool": {"must": [scored], "filter": [required]}}
-    if isinstance(node, getattr(s, "Error", ())):
+    if isinstance(node, s.Error):
         return None   # a part that could not be read (the parser falls back before compiling it)
     if isinstance(node, s.DateRange):
         bounds = {}
@@ -150,7 +151,7 @@ def _text(c, node, fields):
             return None
         return _per_field(fields, lambda f: {"match": {f: {"query": node.text, "operator": "and"}}})
     if isinstance(node, s.Phrase):
-        text = " ".join(node.words)
+        text = node.written
         if not words(text):
             return None
         slop = max(int(node.slop) - 1, 0)  # Whoosh's slop 1 is Lucene's 0: the words next to each other
@@ -178,8 +179,7 @@ def _keyword(node, field):
     if isinstance(node, s.Term):
         return {"term": {field: node.text}}
     if isinstance(node, s.Phrase):
-        text = getattr(node, "text", None) or " ".join(node.words)
-        return {"term": {field: text}}   # a facet value is one whole token, as written between the quotes
+        return {"term": {field: node.written}}   # a facet value is one whole token, as written between the quotes
     if isinstance(node, s.Prefix):
         return {"prefix": {field: {"value": node.text}}}
     if isinstance(node, s.Wildcard):

@@ -12,19 +12,15 @@ from datetime import datetime
 
 from ...document import Document
 from ...facets import NAMES, clean_values
+from ...search.query import MIN_WORD_LENGTH, STOP_WORDS as QUERY_STOP_WORDS
 from ...search.request import MAX_PAGE, PER_PAGE_CHOICES
 
 SCHEMA_VERSION = 1
 TEXT_ANALYZER = "facetwire_text"
 FOLDED = "folded"          # facet sub-field: person.folded, ...
 WORD = r"\w+(\.?\w+)*"     # Whoosh's RegexTokenizer default, without its query-time `*`
-MIN_WORD = 2               # Whoosh's StopFilter(minsize=2)
-# whoosh.analysis.STOP_WORDS, copied: the index must keep the stop list it was built with.
-STOP_WORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is", "it",
-    "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we", "when", "will", "with",
-    "yet", "you", "your",
-))
+MIN_WORD = MIN_WORD_LENGTH        # Whoosh's StopFilter(minsize=2), declared with the query language
+STOP_WORDS = frozenset(QUERY_STOP_WORDS)
 # Every page the request can ask for can be served by from/size (the default window is 10,000).
 MAX_RESULT_WINDOW = MAX_PAGE * max(PER_PAGE_CHOICES)
 

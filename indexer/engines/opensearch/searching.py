@@ -15,13 +15,12 @@ import re
 from opensearchpy import exceptions as ox
 
 from ...errors import EngineError
-from ...search.query import short_error
+from ...search.query import fallback, parse_query, short_error
 from ...search.results import Hit, SearchResult
 from . import counting
 from .client import reason
 from .dsl import compile, stemmed_words
 from .mapping import WORD_FORM, from_source
-from .reading import fallback, parse_query
 
 SNIPPET_CHARS = 240          # as engines/whoosh/snippets.py
 FRAGMENTS = 2
