@@ -5,8 +5,7 @@ mapping    the index settings, analysis and mapping; the Document <-> _source ma
 store      versioned indexes, the live and building aliases, the atomic swap, the run lock
 writer     one indexing run's writes (contract.Writer): bulk by id, refresh on commit
 scan       every hit of a query in order: point in time + search_after
-reading    the query text as a syntax tree (indexer.search.syntax)
-dsl        a syntax tree as the query DSL
+dsl        a syntax tree (search/parser.py reads the text into one) as the query DSL
 counting   filters, facet counts (exact) and the date histogram as aggregations
 searching  one search: hits with highlighted parts, counts, histogram
 reader     the contract's Reader over one concrete index
@@ -16,6 +15,8 @@ Where answers differ from the Whoosh engine's, and why:
 - Scores: Lucene's BM25 per field, summed over title (x2) and body, vs Whoosh's BM25F; term
   statistics are gathered over all shards (dfs_query_then_fetch), so shards do not skew them.
   The same articles match; the order of close scores may differ.
+- Prefixes, wildcards and fuzzy words score constant per field (Lucene's rewrite), where Whoosh
+  scores each word they expand to; what they match is the same.
 - Ties (equal scores, equal dates) break by id, not by index order, which a cluster does not keep.
 - Stemming: Lucene's Porter stemmer and Whoosh's differ on a few words ("running": run / runn).
 - Phrases: Whoosh renumbers positions after dropping stop words, Lucene leaves gaps, so a phrase
