@@ -15,8 +15,8 @@ Where answers differ from the Whoosh engine's, and why:
 - Scores: Lucene's BM25 per field, summed over title (x2) and body, vs Whoosh's BM25F; term
   statistics are gathered over all shards (dfs_query_then_fetch), so shards do not skew them.
   The same articles match; the order of close scores may differ.
-- Prefixes, wildcards and fuzzy words score constant per field (Lucene's rewrite), where Whoosh
-  scores each word they expand to; what they match is the same.
+- Prefixes and wildcards score constant per field (Lucene's rewrite), where Whoosh scores each
+  word they expand to; what they match is the same.
 - Ties (equal scores, equal dates) break by id, not by index order, which a cluster does not keep.
 - Stemming: Lucene's Porter stemmer and Whoosh's differ on a few words ("running": run / runn).
 - Phrases: Whoosh renumbers positions after dropping stop words, Lucene leaves gaps, so a phrase
