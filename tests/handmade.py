@@ -85,3 +85,15 @@ def documents(articles=ARTICLES):
                      person=list(a["person"]), country=list(a["country"]), org=list(a["org"]),
                      topic=list(a["topic"]), subtopic=list(a["subtopic"]), url=f"https://example.org/{a['id']}")
             for a in articles]
+
+
+def load(engine, articles=ARTICLES, batches=1):
+    """Write articles through the contract's Writer as a first build, in `batches` commits."""
+    docs = documents(articles)
+    size = -(-len(docs) // batches)
+    with engine.writer(fresh=True) as writer:
+        for start in range(0, len(docs), size):
+            writer.put(docs[start:start + size])
+            writer.commit()
+        writer.publish()
+    return engine

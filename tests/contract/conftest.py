@@ -11,7 +11,7 @@ import pytest
 
 from indexer.engines import EngineConfig, open_engine
 
-from handmade import ARTICLES, documents
+from handmade import load
 
 OPENSEARCH_URL = os.environ.get("FACETWIRE_OPENSEARCH_URL", "http://127.0.0.1:19200")
 
@@ -60,18 +60,6 @@ def make_engine(request, tmp_path_factory):
     factory = Factory(request.param, tmp_path_factory)
     yield factory
     factory.drop_all()
-
-
-def load(engine, articles=ARTICLES, batches=1):
-    """Write articles through the contract's Writer as a first build, in `batches` commits."""
-    docs = documents(articles)
-    size = -(-len(docs) // batches)
-    with engine.writer(fresh=True) as writer:
-        for start in range(0, len(docs), size):
-            writer.put(docs[start:start + size])
-            writer.commit()
-        writer.publish()
-    return engine
 
 
 @pytest.fixture(scope="module", params=[1, 3], ids=["one-batch", "three-batches"])

@@ -6,8 +6,7 @@ import pytest
 from indexer.errors import IndexBusy, IndexMissing
 from indexer.search.request import SearchRequest
 
-from conftest import load
-from handmade import ARTICLES, documents
+from handmade import ARTICLES, documents, load
 
 
 def ids(engine, **args):
@@ -118,3 +117,11 @@ def test_one_writer_at_a_time(make_engine):
             engine.writer(fresh=False)
     with engine.writer(fresh=False):
         pass  # released
+
+
+def test_collect_never_touches_the_live_index(make_engine):
+    engine = load(make_engine())
+    load(engine, ARTICLES[:4])                  # a rebuild replaced the first index
+    engine.collect(0.0)
+    assert ids(engine) == ["a01", "a02", "a03", "a04"]
+    assert engine.collect(0.0) == []

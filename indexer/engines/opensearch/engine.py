@@ -37,6 +37,9 @@ class OpenSearchEngine:
     def describe(self):
         return f"opensearch {self.config.index_name}@{','.join(self.config.engine_url)}"
 
+    def collect(self, min_age=0.0):
+        return self.store.collect(min_age)
+
     def drop(self):
         """Delete this name's live index, unpublished build and run lock (tests; starting over)."""
         self.store.drop()

@@ -10,6 +10,7 @@ one _aliases request (atomic: a reader sees the old index or the new one, never 
 deletes the index it replaced.
 """
 import os
+import re
 import secrets
 import socket
 import time
@@ -103,6 +104,22 @@ class Store:
         for index in old:
             with self.failures(f"deleting the replaced index {index} (the new one, {name}, is live)"):
                 self.client.indices.delete(index=index, params={"ignore_unavailable": "true"})
+
+    def collect(self, min_age=0.0):
+        """Delete versioned indexes of this name that are neither live nor being built (a publish
+        that could not delete the index it replaced), created min_age seconds ago or more."""
+        keep = {self.live(), self.building()}
+        pattern = re.compile(rf"{re.escape(self.alias)}-\d{{14}}-[0-9a-f]{{4}}")
+        with self.failures(f"listing the indexes of {self.alias}"):
+            found = self.client.indices.get(index=f"{self.alias}-*", params={"ignore_unavailable": "true"})
+        now_ms, removed = time.time() * 1000, []
+        for name, info in sorted(found.items()):
+            created = float(info.get("settings", {}).get("index", {}).get("creation_date", now_ms))
+            if pattern.fullmatch(name) and name not in keep and now_ms - created >= min_age * 1000:
+                with self.failures(f"deleting the leftover index {name}"):
+                    self.client.indices.delete(index=name, params={"ignore_unavailable": "true"})
+                removed.append(name)
+        return removed
 
     def discard(self, name):
         with self.failures(f"deleting the unpublished build {name}"):
