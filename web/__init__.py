@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.errors import IndexMissing, IndexUnavailable
 
-from . import api, engine, pages, security
+from . import api, engine, feeds, openapi, pages, security
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ def create_app(test_config=None):
     security.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(openapi.bp)
     app.after_request(_headers)
     app.after_request(security.challenge)
     app.register_error_handler(HTTPException, _http_error)
