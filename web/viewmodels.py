@@ -350,6 +350,9 @@ def search_page(result, ui, per_page_choices=None):
         "export_jsonl": urls.url(url_for("api.export_api"), req.params(page=False) + [("format", "jsonl")]),
         "export": export_view(req),
         "api_url": urls.url(url_for("api.search_api"), req.params()),
+        # The search's Atom feed: always its newest articles, so sort and paging are left out (web/feeds.py).
+        "feed_url": urls.url(url_for("feeds.atom"), urls.remove(urls.remove(req.params(page=False), "sort"),
+                                                                "per_page")),
     }
 
 

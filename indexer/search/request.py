@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..facets import NAMES
+from ..facets import NAMES, PANELS
 
 SORTS = ("relevance", "newest", "oldest")
 DEFAULT_PER_PAGE = 20
@@ -17,6 +17,15 @@ MAX_PAGE = 10_000
 MAX_QUERY = 500          # characters of q kept
 MAX_VALUE = 200          # characters of one filter value kept
 MAX_VALUES = 20          # values per facet kept
+MAX_UNKNOWN = 5          # unknown parameters named in warnings (the rest are counted)
+
+# Every URL parameter a search reads: its own, and an include and an exclude per facet (the registry).
+SEARCH_PARAMS = ("q", *NAMES, *(f"not_{name}" for name in NAMES), "from", "to", "sort", "page", "per_page")
+# What the web layer reads from the same URLs besides the search: which panels are unfolded
+# (more), what a panel is searched for (fq_NAME), the API's facet_size, the export's options.
+# Kept here, beside SEARCH_PARAMS, so that the one list of known names says what "unknown" means.
+CLIENT_PARAMS = ("more", *(f"fq_{f.name}" for f in PANELS), "facet_size", "format", "text", "bom")
+KNOWN_PARAMS = frozenset(SEARCH_PARAMS + CLIENT_PARAMS)
 
 
 @dataclass
@@ -69,9 +78,7 @@ class SearchRequest:
         for name in NAMES:
             req.filters[name] = _values(args, name, req.warnings)
             req.excludes[name] = _values(args, "not_" + name, req.warnings)
-        for key in _keys(args):
-            if key.startswith("not_") and key[4:] not in NAMES:
-                req.warnings.append(f"unknown facet {key[4:][:40]!r} ignored")
+        _warn_unknown(_keys(args), req.warnings)
         req.date_from = _parse_date(_first(args, "from"), "from", req.warnings, end=False)
         req.date_to = _parse_date(_first(args, "to"), "to", req.warnings, end=True)
         if req.date_from and req.date_to and req.date_from > req.date_to:
@@ -84,6 +91,18 @@ class SearchRequest:
         req.page = parse_int(_first(args, "page"), "page", 1, 1, MAX_PAGE, req.warnings)
         req.per_page = _parse_per_page(_first(args, "per_page"), req.warnings)
         return req
+
+
+def _warn_unknown(keys, warnings):
+    """Say which parameters are not read (at most MAX_UNKNOWN named): a typo must not pass unnoticed."""
+    unknown = [k for k in dict.fromkeys(keys) if k not in KNOWN_PARAMS]
+    for key in unknown[:MAX_UNKNOWN]:
+        if key.startswith("not_"):
+            warnings.append(f"unknown facet {key[4:][:40]!r} ignored")
+        else:
+            warnings.append(f"unknown parameter {key[:40]!r} ignored")
+    if len(unknown) > MAX_UNKNOWN:
+        warnings.append(f"{len(unknown) - MAX_UNKNOWN} more unknown parameters ignored")
 
 
 def _keys(args):

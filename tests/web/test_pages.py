@@ -54,8 +54,9 @@ def test_facet_list_target_gets_the_fragment(client):
 def test_fragment_and_page_share_the_explorer(client):
     page = client.get("/search?q=president").get_data(as_text=True)
     frag = client.get("/search?q=president", headers=HX).get_data(as_text=True)
-    title, explorer = frag.strip().split("\n", 1)
+    title, feed_link, explorer = frag.strip().split("\n", 2)
     assert explorer.strip() in page
+    assert feed_link.startswith('<link id="feed-link"') and 'hx-swap-oob="true"' in feed_link  # the <head> link, swapped
     assert title == "<title>president – Facetwire</title>"   # htmx moves it into document.title
     assert "<title>president – Facetwire</title>" in page
 
