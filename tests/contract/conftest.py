@@ -5,23 +5,13 @@ Each engine gets a fresh, empty index of its own: a temporary folder, or a uniqu
 """
 import os
 import secrets
-import urllib.request
 
 import pytest
 
 from indexer.engines import EngineConfig, open_engine
 
+from clusters import OPENSEARCH_URL, opensearch_up
 from handmade import load
-
-OPENSEARCH_URL = os.environ.get("FACETWIRE_OPENSEARCH_URL", "http://127.0.0.1:19200")
-
-
-def opensearch_up():
-    try:
-        with urllib.request.urlopen(OPENSEARCH_URL + "/_cluster/health", timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
 
 
 def engine_params():

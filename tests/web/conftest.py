@@ -1,6 +1,7 @@
 """Web fixtures: a real index built from fixture_articles.jsonl (real NER, once per session),
 and the handmade index of tests/test_search.py where exact values matter."""
 import gc
+import os
 import warnings
 from pathlib import Path
 
@@ -41,8 +42,36 @@ def stored(real_index_dir):
     return out
 
 
-@pytest.fixture
-def app(real_index_dir):
+@pytest.fixture(scope="session")
+def opensearch_config():
+    """The same fixture articles indexed into a fresh index on the local OpenSearch cluster."""
+    import secrets
+
+    from clusters import OPENSEARCH_URL, opensearch_up
+    from indexer.build import build_index
+    from indexer.engines import EngineConfig, open_engine
+
+    if not opensearch_up():
+        if os.environ.get("FACETWIRE_REQUIRE_OPENSEARCH"):
+            pytest.fail(f"FACETWIRE_REQUIRE_OPENSEARCH is set but no cluster answers at {OPENSEARCH_URL}")
+        pytest.skip(f"no OpenSearch cluster at {OPENSEARCH_URL} (make cluster-up)")
+    config = EngineConfig(engine="opensearch", engine_url=[OPENSEARCH_URL], shards=2, replicas=1,
+                          index_name=f"fw-web-{secrets.token_hex(3)}")
+    engine = open_engine(config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # as real_index_dir
+        build_index(sources=[FIXTURE], engine=engine)
+        gc.collect()
+    yield config
+    engine.drop()
+    engine.close()
+
+
+@pytest.fixture(params=["whoosh", "opensearch"])
+def app(request, real_index_dir):
+    """The explorer on the fixture articles: every page and API test runs once on each engine."""
+    if request.param == "opensearch":
+        return create_app({"ENGINE_CONFIG": request.getfixturevalue("opensearch_config"), "TESTING": True})
     return create_app({"INDEX_DIR": str(real_index_dir), "TESTING": True})
 
 
