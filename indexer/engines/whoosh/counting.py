@@ -209,11 +209,13 @@ def _and(masks, base):
     return out
 
 
-def count_all(searcher, request, qmask, facet_names=NAMES, histogram=True):
+def count_all(searcher, request, qmask, facet_names=NAMES, histogram=True, cost=None):
     """Count every facet over the query and all OTHER filters, and the date histogram.
 
     A facet's counts ignore its own includes and excludes, so that adding a value to an OR
-    stays possible; the histogram ignores the date range for the same reason.
+    stays possible; the histogram ignores the date range for the same reason. With a search's
+    cost (search/query.py), past its time limit the facets not yet counted and the histogram
+    are left empty, and the cost says so.
     """
     clauses = facet_clauses(searcher, request)
     dmask = None
@@ -224,15 +226,25 @@ def count_all(searcher, request, qmask, facet_names=NAMES, histogram=True):
     final = qmask & filter_mask if filter_mask is not None else qmask
     counts = FacetCounts(final, filter_mask)
     for name in facet_names:
+        if _out_of_time(cost):
+            counts.values.update((n, Counter()) for n in facet_names if n not in counts.values)
+            return counts
         if name in clauses:
             rest = [m for f, m in clauses.items() if f != name] + ([dmask] if dmask is not None else [])
             mask = _and(rest, qmask)
         else:
             mask = final
         counts.values[name] = count_values(searcher, name, mask)
-    if histogram and facet_names:
+    if histogram and facet_names and not _out_of_time(cost):
         counts.histogram = date_histogram(searcher, _and(clauses.values(), qmask))
     return counts
+
+
+def _out_of_time(cost):
+    if cost is None or not cost.expired():
+        return False
+    cost.cut_short("counting")
+    return True
 
 
 # --- date histogram ---------------------------------------------------------------------------

@@ -3,28 +3,34 @@ import numpy as np
 from whoosh import query as wq
 
 from ...errors import IndexUnavailable
+from ...search.query import DEFAULT_BUDGET, LongSearches, log_cost
 from ...search.results import Stats, most_frequent, top_values
 from . import counting, store
 from .live import OPEN_ERRORS, LiveIndex
-from .parse import parse_query
 from .schema import from_fields
-from .searching import evaluate_query, make_hit, ordered_docnums, search
+from .searching import make_hit, ordered_docnums, query_matches, search
 from .writer import WhooshWriter
 
 MISSING_DATE = 2**64 - 1  # what Whoosh's DATETIME column holds for a document without a date
 
 
 class WhooshEngine:
-    """An index folder (index_dir/CURRENT names the live generation), shared by every thread."""
+    """An index folder (index_dir/CURRENT names the live generation), shared by every thread.
+
+    budget: what each search may cost (search/query.py: QueryBudget; its defaults unless given),
+    with the long-search slots of this engine's process.
+    """
 
     name = "whoosh"
 
-    def __init__(self, index_dir):
+    def __init__(self, index_dir, budget=DEFAULT_BUDGET):
         self.index_dir = str(index_dir)
         self.live = LiveIndex(self.index_dir)
+        self.budget = budget
+        self.long_searches = LongSearches(budget.long_searches)
 
     def reader(self):
-        return WhooshReader(self.live, self.live.searcher())
+        return WhooshReader(self.live, self.live.searcher(), self.budget, self.long_searches)
 
     def writer(self, fresh):
         return WhooshWriter(self.index_dir, fresh)
@@ -49,8 +55,8 @@ class WhooshEngine:
 class WhooshReader:
     """A view of the live index through this thread's searcher (refreshed when the index changes)."""
 
-    def __init__(self, live, searcher):
-        self.live, self.searcher = live, searcher
+    def __init__(self, live, searcher, budget=DEFAULT_BUDGET, slots=None):
+        self.live, self.searcher, self.budget, self.slots = live, searcher, budget, slots
 
     def __enter__(self):
         return self
@@ -62,12 +68,17 @@ class WhooshReader:
         pass  # the searcher is this thread's, kept for its next request (LiveIndex closes it)
 
     def search(self, request):
-        return search(self.searcher, request)
+        return search(self.searcher, request, cost=self.budget.start(self.slots))
 
     def facet_values(self, request, facet, contains="", limit=60):
-        parsed = parse_query(request.q, self.searcher.schema)
-        qmask, _scores, _parsed = evaluate_query(self.searcher, parsed, request, [])
-        counts = counting.count_all(self.searcher, request, qmask, facet_names=(facet,), histogram=False)
+        cost = self.budget.start(self.slots)
+        try:
+            _parsed, qmask, _scores, _warnings = query_matches(self.searcher, request, cost)
+            counts = counting.count_all(self.searcher, request, qmask, facet_names=(facet,), histogram=False,
+                                        cost=cost)
+        finally:
+            cost.release()
+        log_cost(cost, "facet values", request.q)
         return top_values(counts.values[facet], limit, request.filters.get(facet, ()),
                           request.excludes.get(facet, ()), contains)
 
@@ -86,7 +97,7 @@ class WhooshReader:
         return [make_hit(self.searcher, hit.docnum, hit.score, {}) for hit in results]
 
     def export(self, request):
-        for docnum in ordered_docnums(self.searcher, request):
+        for docnum in ordered_docnums(self.searcher, request, self.budget.start(self.slots)):
             yield from_fields(self.searcher.stored_fields(docnum))
 
     def stats(self, top=10):

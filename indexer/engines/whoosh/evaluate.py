@@ -1,28 +1,34 @@
 """Query evaluation: a parsed query's matches and BM25F scores, with numpy over cached posting lists.
 
 Whoosh walks a query's matches document by document in Python. Here the common shapes (terms
-combined with AND / OR / NOT / ANDNOT / ANDMAYBE, exact phrases; prefix, wildcard and fuzzy
-terms) are evaluated per segment with numpy over posting and position lists read once and
-cached (LRU), as facets.py does with facet columns; only the rest (ranges, phrases with a slop,
-...) runs a Whoosh matcher. Segments never change, so the caches are keyed by segment id;
+combined with AND / OR / NOT / ANDNOT / ANDMAYBE, exact phrases; the fixed words a prefix,
+wildcard, fuzzy word or range was expanded to (expand.Expanded); every document, or every one
+with a field) are evaluated per segment with numpy over posting and position lists read once and
+cached (LRU), as facets.py does with facet columns; only the rest (date ranges, phrases with a
+slop, ...) runs a Whoosh matcher. Segments never change, so the caches are keyed by segment id;
 deletions are applied per evaluation. Scores are Whoosh's BM25F, the same floats (tests compare
 them with Searcher.search), so a page of hits needs no second, scored pass; a query whose
 scores are not reproduced here raises Unscorable and the caller lets Whoosh score it.
+With a search's QueryCost, every posting list read is counted, and the time limit is looked at
+between words: past it, the words not yet read are left out and the cost says so.
 """
+import itertools
 import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh import fields, query as wq
+from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.scoring import BM25FScorer
 
-NUMERIC_FIELDS = (fields.NUMERIC, fields.DATETIME, fields.BOOLEAN)
+from .expand import NUMERIC_FIELDS, Expanded
 MAX_CACHED_POSTINGS = 8_000_000   # postings + positions kept over all cached terms (8 bytes each: ~64 MB)
+CHECK_EVERY = 32                  # posting lists read between two looks at the clock
+IDS_CHUNK = 4096                  # documents a Whoosh matcher yields between two looks at the clock
 
 
 @dataclass
@@ -161,18 +167,32 @@ class Segment:
     top: object            # the top searcher: global statistics for scores
     scored: bool = False
     memo: dict = field(default_factory=dict)   # shared by the segments of one evaluation
+    cost: object = None    # the search's QueryCost (None: no budget, nothing counted)
+
+    def read(self):
+        """Count one posting list read; return False once the time limit is past (then read no more)."""
+        cost = self.cost
+        if cost is None:
+            return True
+        if cost.postings % CHECK_EVERY == 0 and cost.expired():
+            cost.cut_short("matching")
+        if "matching" in cost.cut:
+            return False
+        cost.postings += 1
+        return True
 
 
-def evaluate(searcher, q, scored=False):
+def evaluate(searcher, q, scored=False, cost=None):
     """Return (mask, scores) of q over the searcher's documents: deleted ones never match.
 
     scores is None unless scored; with scored, raise Unscorable for a query whose scores are
-    not reproduced exactly (the caller then lets Searcher.search score it).
+    not reproduced exactly (the caller then lets Searcher.search score it). With a cost
+    (search/query.py: QueryCost), posting lists read are counted and the time limit applies.
     """
     masks, scores, memo = [], [], {}
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
-        seg = Segment(sub, reader, offset, reader.doc_count_all(), searcher, scored, memo)
+        seg = Segment(sub, reader, offset, reader.doc_count_all(), searcher, scored, memo, cost)
         mask, score = _eval(q, seg)
         if reader.has_deletions():
             mask &= _live(reader, seg.size)
@@ -222,10 +242,14 @@ def _eval(q, seg):
         if kind is wq.AndNot:
             return a & ~b, sa
         return a, (sa + np.where(a, sb, 0.0) if seg.scored else None)
-    if kind is wq.Every and not q.fieldname and not seg.scored:
-        return np.ones(n, dtype=bool), None
+    if kind is wq.Every:
+        # Whoosh's ListMatcher of every document (with a field: having a word in it), each scored the boost
+        mask = np.ones(n, dtype=bool) if not q.fieldname else _has_field(q.fieldname, seg)
+        return mask, (mask * float(q.boost) if seg.scored else None)
     if q is wq.NullQuery or kind is type(wq.NullQuery):
         return np.zeros(n, dtype=bool), (np.zeros(n) if seg.scored else None)
+    if kind is Expanded and (not seg.scored or _scorable(q, seg)):
+        return _expanded(q, seg)   # expand.Expanded: the fixed words of a part, within the budget
     if kind in (wq.Prefix, wq.Wildcard, wq.FuzzyTerm) and not seg.scored:
         # Expanded over the whole index's words, as Searcher.search does: a segment's own
         # expansion can differ (fuzzy terms)
@@ -239,6 +263,53 @@ def _eval(q, seg):
     if seg.scored:
         raise Unscorable(q)
     return _matched(q, seg), None
+
+
+def _scorable(q, seg):
+    return q.fieldname in seg.top.schema and seg.top.schema[q.fieldname].scorable
+
+
+def _expanded(q, seg):
+    """Return (mask, scores) of a part's fixed words: as Whoosh's MultiTerm, the sum of their scores times the boost."""
+    mask = np.zeros(seg.size, dtype=bool)
+    scores = np.zeros(seg.size) if seg.scored else None
+    for word in q.words:
+        if not seg.read():
+            break
+        p = postings(seg.reader, q.fieldname, word)
+        if not len(p.docs):
+            continue
+        mask[p.docs] = True
+        if seg.scored:
+            scores[p.docs] += _bm25(wq.Term(q.fieldname, word), seg, p)
+    if seg.scored and q.boost != 1.0:
+        scores *= q.boost
+    return mask, scores
+
+
+def _has_field(fieldname, seg):
+    """Return the segment's documents with a word in fieldname (Whoosh's Every(fieldname))."""
+    schema, reader = seg.top.schema, seg.reader
+    if fieldname not in schema:
+        return np.zeros(seg.size, dtype=bool)
+    if schema[fieldname].scorable:
+        return field_lengths(reader, fieldname) > 0   # a length is kept for every document with a word
+    key = (reader.segment().segment_id(), fieldname, "has-field")
+    with _cache_lock:
+        found = _postings.get(key)
+    if found is not None:
+        return found.copy()
+    mask = np.zeros(seg.size, dtype=bool)
+    if reader.has_column(fieldname):   # a sortable field (id): its column holds b"" where it has no word
+        column = reader.column_reader(fieldname, translate=False)
+        mask = np.fromiter((bool(v) for v in column), dtype=bool, count=seg.size)
+    else:
+        for btext in reader.lexicon(fieldname):   # every value's documents, as Whoosh's Every: once per segment
+            if not seg.read():
+                return mask   # cut short: not kept
+            mask[_read_postings(reader, fieldname, btext).docs] = True
+    _cached(key, lambda: mask, len)
+    return mask.copy()
 
 
 def _has_positions(schema, fieldname):
@@ -270,11 +341,11 @@ def _phrase(q, seg):
 
 
 def _unscored(seg):
-    return Segment(seg.searcher, seg.reader, seg.offset, seg.size, seg.top, False, seg.memo)
+    return Segment(seg.searcher, seg.reader, seg.offset, seg.size, seg.top, False, seg.memo, seg.cost)
 
 
 def _term(q, seg):
-    p = postings(seg.reader, q.fieldname, q.text)
+    p = postings(seg.reader, q.fieldname, q.text) if seg.read() else EMPTY
     mask = np.zeros(seg.size, dtype=bool)
     mask[p.docs] = True
     if not seg.scored:
@@ -320,6 +391,10 @@ def _matched(q, seg):
     if type(q) is wq.Phrase and any(not len(postings(seg.reader, q.fieldname, w).docs) for w in q.words):
         return mask  # a word is missing from the segment: no need to walk the others' positions
     m = q.matcher(seg.searcher, seg.searcher.boolean_context())
-    ids = np.fromiter(m.all_ids(), dtype=np.int64)
-    mask[ids] = True
+    ids = m.all_ids()
+    while True:
+        chunk = np.fromiter(itertools.islice(ids, IDS_CHUNK), dtype=np.int64)
+        mask[chunk] = True
+        if len(chunk) < IDS_CHUNK or not seg.read():
+            break
     return mask

@@ -16,9 +16,14 @@ from ...search.parser import DATE_FIELD, Unreadable
 from ...search.query import TEXT_FIELDS, ParsedQuery, short_error  # noqa: F401 (ParsedQuery: for callers)
 
 
-def parse_query(text, schema):
-    """Parse the user's query; on a syntax problem fall back to its plain words, with a message."""
-    return neutral.parse_query(text, _compiler(schema))
+def parse_query(text, schema, budget=None, expander=None):
+    """Parse the user's query; on a syntax problem fall back to its plain words, with a message.
+
+    A search passes its budget (search/query.py) and an expand.Expander: each wildcard, prefix,
+    fuzzy word and range is then the fixed index words it expanded to, within the budget.
+    Without them the query is the one Whoosh's own parser made of the text.
+    """
+    return neutral.parse_query(text, _compiler(schema, expander), budget)
 
 
 def fallback(text, words, schema, problem, notes=()):
@@ -26,12 +31,14 @@ def fallback(text, words, schema, problem, notes=()):
     return neutral.fallback(text, words, _compiler(schema), problem, notes)
 
 
-def compile_tree(tree, schema):
+def compile_tree(tree, schema, expand=None):
     """Return the Whoosh query of a syntax tree, or None when nothing in it is searchable.
 
-    Raises Unreadable for the first part that could not be read and that normalising kept.
+    expand(query, node), if given, replaces the query of each wildcard, prefix, fuzzy word and
+    range (expand.Expander.start(tree) makes it). Raises Unreadable for the first part that
+    could not be read and that normalising kept.
     """
-    q = _query(tree, schema) or wq.NullQuery  # as QueryParser.parse: an empty group is the null query
+    q = _query(tree, schema, expand) or wq.NullQuery  # as QueryParser.parse: an empty group is the null query
     q = q.normalize()
     for leaf in q.leaves():  # a leaf query yields itself
         if getattr(leaf, "error", None) is not None:
@@ -39,8 +46,10 @@ def compile_tree(tree, schema):
     return None if isinstance(q, type(wq.NullQuery)) else q
 
 
-def _compiler(schema):
-    return lambda tree: compile_tree(tree, schema)
+def _compiler(schema, expander=None):
+    if expander is None:
+        return lambda tree: compile_tree(tree, schema)
+    return lambda tree: compile_tree(tree, schema, expander.start(tree))
 
 
 _TERMS = {s.Term: wq.Term, s.Prefix: wq.Prefix, s.Wildcard: wq.Wildcard, s.Fuzzy: wq.FuzzyTerm}
@@ -48,20 +57,20 @@ _BINARY = {s.AndNot: (wq.AndNot, "positive", "negative"), s.AndMaybe: (wq.AndMay
            s.Require: (wq.Require, "scored", "required")}
 
 
-def _query(node, schema):
+def _query(node, schema, expand=None):
     """Return the query of node before normalising, None for a part with no words (as SyntaxNode.query)."""
     kind = type(node)
     if kind is s.Every:
         return wq.Every()
     if kind in (s.And, s.Or):
-        subs = [q for q in (_query(c, schema) for c in node.children) if q is not None]
+        subs = [q for q in (_query(c, schema, expand) for c in node.children) if q is not None]
         return (wq.And if kind is s.And else wq.Or)(subs, boost=node.boost)
     if kind is s.Not:
-        q = _query(node.child, schema)
+        q = _query(node.child, schema, expand)
         return wq.Not(q) if q else None   # an empty group is false: NOT of it is nothing
     if kind in _BINARY:
         qclass, first, second = _BINARY[kind]
-        a, b = _query(getattr(node, first), schema), _query(getattr(node, second), schema)
+        a, b = _query(getattr(node, first), schema, expand), _query(getattr(node, second), schema, expand)
         if a is None:
             return wq.NullQuery if b is None else b   # as BinaryGroup: a side with no words drops out
         return a if b is None else qclass(a, b)
@@ -71,12 +80,22 @@ def _query(node, schema):
         return wq.error_query(node.message)   # a null query that says why; compile_tree raises it
     if node.field is None:
         # MultifieldParser: the part in each text field, at boost 1, OR-ed with the part's boost
-        subs = (_leaf(replace(node, field=f, boost=1.0), schema) for f in TEXT_FIELDS)
+        subs = (_leaf(replace(node, field=f, boost=1.0), schema, expand, node) for f in TEXT_FIELDS)
         return wq.Or([q for q in subs if q is not None], boost=node.boost)
-    return _leaf(node, schema)
+    return _leaf(node, schema, expand, node)
 
 
-def _leaf(node, schema):
+def _leaf(node, schema, expand=None, written=None):
+    q = _leaf_query(node, schema)
+    if expand is not None and q is not None and isinstance(node, _EXPANDING):
+        return expand(q, written)   # the part as written (unfielded: for both fields)
+    return q
+
+
+_EXPANDING = (s.Prefix, s.Wildcard, s.Fuzzy, s.TermRange)
+
+
+def _leaf_query(node, schema):
     field = schema[node.field]
     if isinstance(node, s.Phrase):
         if field.analyzer:

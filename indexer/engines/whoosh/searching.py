@@ -4,25 +4,45 @@ Filters never enter the scored query: they are masks over document numbers (see 
 applied to the query's matches, so relevance depends on the words alone. The query is evaluated
 once (evaluate.evaluate: matches and BM25F scores); only a query it cannot score is scored by
 Searcher.search, with the filter as `filter=`.
+
+Every search runs within a budget (search/query.py: QueryBudget): its wildcards, prefixes, fuzzy
+words and ranges are expanded once, within the budget's number of words (expand.py), and reused
+for matching, scoring and highlighting; past its time limit each stage stops where it is
+(expanding, matching, counting, snippets) and the answer says so. An export cannot be partial:
+past the limit it raises QueryTooCostly before its first record.
 """
 import math
+import time
 
 import numpy as np
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 
-from ...search.query import short_error
+from ...search.query import DEFAULT_BUDGET, QueryTooCostly, log_cost, short_error, shown
 from ...search.results import Hit, SearchResult
 from . import counting
 from .evaluate import Unscorable, evaluate
+from .expand import Expander
 from .parse import fallback, parse_query
 from .schema import from_fields
 from .snippets import highlight_all, highlight_terms, snippet
 
-def search(searcher, request, facet_limit=None):
-    """Run request against searcher: one page of hits with snippets, and the facet counts."""
-    parsed = parse_query(request.q, searcher.schema)
-    warnings = parsed.messages + list(request.warnings)
-    query_mask, scores, parsed = evaluate_query(searcher, parsed, request, warnings)
-    counts = counting.count_all(searcher, request, query_mask)
+
+def search(searcher, request, facet_limit=None, cost=None):
+    """Run request against searcher: one page of hits with snippets, and the facet counts.
+
+    cost: the search's QueryCost (QueryBudget.start()); None: the default budget, no slots.
+    """
+    cost = cost or DEFAULT_BUDGET.start()
+    try:
+        return _search(searcher, request, cost)
+    finally:
+        cost.release()
+
+
+def _search(searcher, request, cost):
+    parsed, query_mask, scores, warnings = query_matches(searcher, request, cost)
+    warnings += list(request.warnings)
+    counts = counting.count_all(searcher, request, query_mask, cost=cost)
     total = int(counts.final_mask.sum())
     pages = max(1, math.ceil(total / request.per_page))
     page = request.page
@@ -31,34 +51,47 @@ def search(searcher, request, facet_limit=None):
         page = pages
     hits = []
     if total:
-        ranked = _ranked(searcher, parsed.query, request, counts, scores, limit=page * request.per_page)
+        ranked = _ranked(searcher, parsed.query, request, counts, scores, limit=page * request.per_page, cost=cost)
         terms = highlight_terms(searcher, parsed)
-        hits = [make_hit(searcher, docnum, score, terms)
-                for docnum, score in ranked[(page - 1) * request.per_page:]]
+        for docnum, score in ranked[(page - 1) * request.per_page:]:
+            if terms and cost.expired():
+                cost.cut_short("snippets")
+                terms = {}   # the rest show their opening: highlighting is what takes the time
+            hits.append(make_hit(searcher, docnum, score, terms))
+    warnings += cost.warnings()
+    log_cost(cost, "search", request.q)
     return SearchResult(request, parsed.error, total, page, pages, hits, counts.values, counts.histogram, warnings)
 
 
-def evaluate_query(searcher, parsed, request, warnings):
+def query_matches(searcher, request, cost):
+    """Return (parsed, mask, scores or None, warnings) of the request's words, within cost's budget."""
+    parsed = parse_query(request.q, searcher.schema, cost.budget, Expander(searcher, cost))
+    warnings = parsed.messages
+    mask, scores, parsed = evaluate_query(searcher, parsed, request, warnings, cost)
+    return parsed, mask, scores, warnings
+
+
+def evaluate_query(searcher, parsed, request, warnings, cost=None):
     """Return (mask, scores or None, parsed) of the words; a query that fails to run falls back to plain words."""
     scored = request.effective_sort == "relevance"
     try:
-        return (*_mask_and_scores(searcher, parsed.query, scored), parsed)
+        return (*_mask_and_scores(searcher, parsed.query, scored, cost), parsed)
     except Exception as err:  # e.g. a range over a field that cannot hold one
         plain = fallback(parsed.text, parsed.text, searcher.schema, f"the query could not be run ({short_error(err)})")
         warnings.insert(len(parsed.notes), plain.error)
-        return (*_mask_and_scores(searcher, plain.query, scored), plain)
+        return (*_mask_and_scores(searcher, plain.query, scored, cost), plain)
 
 
-def _mask_and_scores(searcher, q, scored):
+def _mask_and_scores(searcher, q, scored, cost=None):
     if scored:
         try:
-            return evaluate(searcher, q, scored=True)
+            return evaluate(searcher, q, scored=True, cost=cost)
         except Unscorable:
             pass  # _ranked lets Whoosh score the page
-    return evaluate(searcher, q)[0], None
+    return evaluate(searcher, q, cost=cost)[0], None
 
 
-def _ranked(searcher, q, request, counts, scores, limit):
+def _ranked(searcher, q, request, counts, scores, limit, cost=None):
     """Return [(docnum, score)] of the first `limit` documents of the result set (None: all), in order.
 
     The same order and scores as Searcher.search(q, filter=..., sortedby=...) gives: by score
@@ -74,7 +107,7 @@ def _ranked(searcher, q, request, counts, scores, limit):
         order = order[:limit]
         return list(zip(docs[order].tolist(), keys[order].tolist()))
     if scores is None:
-        results = searcher.search(q, limit=limit, filter=counts.allowed_set())
+        results = _whoosh_scored(searcher, q, limit, counts.allowed_set(), cost)
         return [(results.docnum(i), results.score(i)) for i in range(len(results.top_n))]
     values = scores[docs]
     if limit is not None and limit < len(docs):
@@ -88,15 +121,42 @@ def _ranked(searcher, q, request, counts, scores, limit):
     return list(zip(docs[order].tolist(), values[order].tolist()))
 
 
-def ordered_docnums(searcher, request):
-    """Yield every document number of the filtered set, in the request's order (no paging)."""
-    parsed = parse_query(request.q, searcher.schema)
-    query_mask, scores, parsed = evaluate_query(searcher, parsed, request, [])
-    counts = counting.count_all(searcher, request, query_mask, facet_names=())
-    if not counts.final_mask.any():
-        return
-    for docnum, _score in _ranked(searcher, parsed.query, request, counts, scores, limit=None):
-        yield docnum
+def _whoosh_scored(searcher, q, limit, allowed, cost):
+    """Return Searcher.search(q, limit=limit, filter=allowed), cut short at the time limit (partial results)."""
+    if cost is None:
+        return searcher.search(q, limit=limit, filter=allowed)
+    left = max(cost.deadline - time.monotonic(), 0.0)
+    collector = TimeLimitCollector(searcher.collector(limit=limit, filter=allowed), timelimit=left,
+                                   use_alarm=False)   # signals reach only the main thread
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        cost.cut_short("matching")
+    return collector.results()
+
+
+def ordered_docnums(searcher, request, cost=None):
+    """Return every document number of the filtered set, in the request's order (no paging).
+
+    Raises QueryTooCostly when the time limit (or a lack of long-search slots) cut the query
+    short: an export is never partial.
+    """
+    cost = cost or DEFAULT_BUDGET.start()
+    try:
+        parsed, query_mask, scores, _warnings = query_matches(searcher, request, cost)
+        counts = counting.count_all(searcher, request, query_mask, facet_names=(), cost=cost)
+        ranked = (_ranked(searcher, parsed.query, request, counts, scores, limit=None, cost=cost)
+                  if counts.final_mask.any() else [])
+    finally:
+        cost.release()
+    log_cost(cost, "export", request.q)
+    if cost.busy:
+        raise QueryTooCostly("other long searches are running: export again in a few seconds")
+    if cost.timed_out:
+        raise QueryTooCostly(f"the query {shown(request.q, 60)} needs more than its time limit of "
+                             f"{cost.budget.seconds:g} s to find its articles; narrow it (fewer wildcards "
+                             "or fuzzy words) and export again")
+    return [docnum for docnum, _score in ranked]
 
 
 def make_hit(searcher, docnum, score, terms):
