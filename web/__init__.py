@@ -1,11 +1,12 @@
 """The Facetwire web explorer: a thin Flask layer over the search contract (indexer.contract)."""
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_htmx import HTMX
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import IndexMissing, IndexUnavailable
+from indexer.search.query import QueryTooCostly
 
 from . import api, engine, feeds, openapi, pages, security
 
@@ -46,6 +47,7 @@ def create_app(test_config=None):
     app.after_request(security.challenge)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IndexMissing, _no_index)
+    app.register_error_handler(QueryTooCostly, _too_costly)
     app.register_error_handler(Exception, _server_error)
     app.context_processor(_footer)
     return app
@@ -81,6 +83,13 @@ def _http_error(err):
 def _no_index(err):
     title = "Index unavailable" if isinstance(err, IndexUnavailable) else "No index yet"
     return _error(503, title, str(err))
+
+
+def _too_costly(err):
+    """A search that cannot be partial (an export) ran out of its time or found the server busy: 503."""
+    response = make_response(_error(503, "Search too long", str(err)))
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def _server_error(err):

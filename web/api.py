@@ -1,4 +1,6 @@
 """The JSON API: the same parameters as the pages; errors as JSON with a 4xx status."""
+import itertools
+
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
 from indexer import export
@@ -54,6 +56,10 @@ def export_api():
 
     def respond():
         records = export.iter_records(get_reader(), req, text=text)
+        # The query runs before the first record: one that cannot finish within its budget is a 503
+        # here, not a download cut off after its headers were sent.
+        first = next(records, None)
+        records = itertools.chain([] if first is None else [first], records)
         body = (export.csv_chunks(records, text=text, bom=bom == "1") if fmt == "csv"
                 else export.jsonl_lines(records))
         resp = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
