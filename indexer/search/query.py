@@ -52,8 +52,8 @@ class QueryBudget:
     query_terms: int = 1024          # ... all the parts of a query together, shared out evenly
     query_postings: int = 250_000    # postings the kept words of all the parts may hold, shared out evenly
     scanned: int = 400_000           # index words a query may look at to expand its parts
-    seconds: float = 1.5             # wall-clock time of one search, then its answer is cut short
-    quick: float = 0.1               # wall-clock time a search may take without a long-search slot
+    seconds: float = 1.25            # wall-clock time of one search, then its answer is cut short
+    quick: float = 0.05              # wall-clock time a search may take without a long-search slot
     long_searches: int = 2           # searches of one process that may run longer than `quick` at once
 
     def start(self, slots=None):

@@ -28,7 +28,7 @@ from whoosh.scoring import BM25FScorer
 from .expand import NUMERIC_FIELDS, Expanded
 MAX_CACHED_POSTINGS = 8_000_000   # postings + positions kept over all cached terms (8 bytes each: ~64 MB)
 CHECK_EVERY = 32                  # posting lists read between two looks at the clock
-IDS_CHUNK = 4096                  # documents a Whoosh matcher yields between two looks at the clock
+IDS_CHUNK = 1024                  # documents a Whoosh matcher yields between two looks at the clock
 
 
 @dataclass
