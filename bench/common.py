@@ -382,3 +382,17 @@ def _default(obj):
         return str(obj)
     raise TypeError(type(obj).__name__)
 
+
+
+def vm_status(pid):
+    """VmRSS and VmHWM (peak) of any process, in bytes, from /proc/PID/status ({} if it is gone)."""
+    out = {}
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    out[key] = int(value.split()[0]) * 1024
+    except (FileNotFoundError, ProcessLookupError):
+        return {}
+    return out
