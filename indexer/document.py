@@ -3,6 +3,7 @@
 Each engine maps a Document to its own storage and back (engines/whoosh/schema.py,
 engines/opensearch/mapping.py); build, search, export and the explorer read Documents only.
 """
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -47,6 +48,14 @@ class Document:
             setattr(doc, name, clean_values(getattr(analysis, name)))
         return doc
 
+    @classmethod
+    def from_stored(cls, stored, *, date, facets, mentions, topics, meta):
+        """Return the Document an engine stored: its plain fields read from `stored` (a mapping;
+        missing or None ones empty), the rest as the engine decoded them, JSON texts tolerantly."""
+        return cls(id=stored.get("id", ""), **{name: stored.get(name) or "" for name in PLAIN_FIELDS},
+                   date=date, **facets, mentions=json_or_empty(mentions, list),
+                   topics=json_or_empty(topics, list), meta=json_or_empty(meta, dict))
+
     @property
     def source_text(self):
         return ", ".join(self.source)
@@ -58,6 +67,19 @@ class Document:
 
     def facet_values(self, name):
         return getattr(self, name)
+
+
+# The text fields every engine stores as they are.
+PLAIN_FIELDS = ("chash", "title", "body", "date_iso", "url", "section", "dateline", "origin")
+
+
+def json_or_empty(text, kind):
+    """Return the JSON value of text when it is a `kind` (list, dict); an empty one otherwise."""
+    try:
+        value = json.loads(text or "null")
+    except ValueError:
+        return kind()
+    return value if isinstance(value, kind) else kind()
 
 
 def export_record(doc):

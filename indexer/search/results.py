@@ -1,5 +1,6 @@
 """What a search answers, whatever the engine: hits with highlighted parts, facet counts, dates."""
 import heapq
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -65,6 +66,12 @@ class Stats:
     dates: tuple | None           # (first, last) ISO dates, None without dated articles
     facets: dict                  # name -> [(value, count)], most frequent first
     distinct: dict                # name -> number of distinct values
+
+
+def split_marks(marked, on, off):
+    """Return [(text, matched)] of a text whose matches an engine put between the marks on and off."""
+    chunks = re.split(f"[{re.escape(on)}{re.escape(off)}]", marked)
+    return [(chunk, i % 2 == 1) for i, chunk in enumerate(chunks) if chunk]
 
 
 def top_values(counts, limit, selected=(), excluded=(), contains=""):

@@ -102,21 +102,7 @@ def to_source(doc):
 def from_source(source):
     """Return the Document of a hit's _source (tolerant of fields left out of it)."""
     date = source.get("date")
-    return Document(
-        id=source.get("id", ""), chash=source.get("chash", "") or "",
-        title=source.get("title", "") or "", body=source.get("body", "") or "",
-        date=datetime.fromisoformat(date) if date else None, date_iso=source.get("date_iso", "") or "",
-        **{name: list(source.get(name) or []) for name in NAMES},
-        url=source.get("url", "") or "", section=source.get("section", "") or "",
-        dateline=source.get("dateline", "") or "", origin=source.get("origin", "") or "",
-        mentions=_json(source.get("mentions_json"), list), topics=_json(source.get("topics_json"), list),
-        meta=_json(source.get("meta_json"), dict),
-    )
-
-
-def _json(text, kind):
-    try:
-        value = json.loads(text or "null")
-    except ValueError:
-        return kind()
-    return value if isinstance(value, kind) else kind()
+    return Document.from_stored(source, date=datetime.fromisoformat(date) if date else None,
+                                facets={name: list(source.get(name) or []) for name in NAMES},
+                                mentions=source.get("mentions_json"), topics=source.get("topics_json"),
+                                meta=source.get("meta_json"))

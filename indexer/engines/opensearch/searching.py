@@ -10,13 +10,12 @@ have: id is reproducible); newest / oldest is the date then id, reversed as a wh
 """
 import hashlib
 import math
-import re
 
 from opensearchpy import exceptions as ox
 
 from ...errors import EngineError
 from ...search.query import fallback, parse_query, short_error
-from ...search.results import Hit, SearchResult
+from ...search.results import Hit, SearchResult, split_marks
 from . import counting
 from .client import reason
 from .dsl import compile, stemmed_words
@@ -167,12 +166,8 @@ def make_hit(hit, scored=True):
 
 
 def marked_parts(marked):
-    """Return [(text, matched)] of a highlighted fragment."""
-    parts = []
-    for i, chunk in enumerate(re.split(f"[{MARK_ON}{MARK_OFF}]", marked)):
-        if chunk:
-            parts.append((chunk, i % 2 == 1))
-    return parts
+    """Return [(text, matched)] of a fragment marked by this engine."""
+    return split_marks(marked, MARK_ON, MARK_OFF)
 
 
 def snippet(body, fragments):

@@ -13,7 +13,7 @@ from whoosh.util.times import datetime_to_long
 from ...search import query as neutral
 from ...search import syntax as s
 from ...search.parser import DATE_FIELD, Unreadable
-from ...search.query import TEXT_FIELDS, ParsedQuery, short_error  # noqa: F401 (ParsedQuery: for callers)
+from ...search.query import TEXT_FIELDS, short_error
 
 
 def parse_query(text, schema, budget=None, expander=None):

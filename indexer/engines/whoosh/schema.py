@@ -56,21 +56,7 @@ def to_fields(doc):
 
 def from_fields(stored):
     """Return the Document of a document's stored fields (tolerant of fields an old index lacks)."""
-    return Document(
-        id=stored.get("id", ""), chash=stored.get("chash", "") or "",
-        title=stored.get("title", "") or "", body=stored.get("body", "") or "",
-        date=stored.get("date"), date_iso=stored.get("date_iso", "") or "",
-        **{name: split_values(stored.get(name)) for name in NAMES},
-        url=stored.get("url", "") or "", section=stored.get("section", "") or "",
-        dateline=stored.get("dateline", "") or "", origin=stored.get("origin", "") or "",
-        mentions=_json(stored.get("mentions"), list), topics=_json(stored.get("topics_json"), list),
-        meta=_json(stored.get("meta"), dict),
-    )
-
-
-def _json(text, kind):
-    try:
-        value = json.loads(text or "null")
-    except ValueError:
-        return kind()
-    return value if isinstance(value, kind) else kind()
+    return Document.from_stored(stored, date=stored.get("date"),
+                                facets={name: split_values(stored.get(name)) for name in NAMES},
+                                mentions=stored.get("mentions"), topics=stored.get("topics_json"),
+                                meta=stored.get("meta"))

@@ -3,12 +3,12 @@
 The fragments are Whoosh's highlight.highlight ones (tests compare them), made faster for the
 schema's StemmingAnalyzer by stemming each distinct word once.
 """
-import re
 
 from whoosh import highlight
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 
 from ...search.query import TEXT_FIELDS
+from ...search.results import split_marks
 
 SNIPPET_CHARS = 240
 
@@ -43,11 +43,8 @@ def highlight_terms(searcher, parsed):
 
 
 def marked_parts(marked):
-    parts = []
-    for i, chunk in enumerate(re.split(f"[{MARK_ON}{MARK_OFF}]", marked)):
-        if chunk:
-            parts.append((chunk, i % 2 == 1))
-    return parts
+    """Return [(text, matched)] of a fragment marked by this engine."""
+    return split_marks(marked, MARK_ON, MARK_OFF)
 
 
 def _clean(text):
