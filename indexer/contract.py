@@ -117,3 +117,43 @@ class SearchEngine(Protocol):
 
     def close(self) -> None:
         """Release every reader and connection this engine holds."""
+
+
+class BatchedWriter:
+    """What every engine's Writer shares: the batch kept by id until commit, and `with` use.
+
+    The last put or delete of an id in a batch wins (an engine that replaces only committed
+    versions would otherwise keep both); leaving the `with` on an error cancels the batch.
+    Subclasses write `take_batch()` at commit and call `drop_batch()` where the batch goes.
+    """
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None:
+            self.cancel()
+        self.close()
+
+    @property
+    def _batch(self):
+        return self.__dict__.setdefault("_pending_batch", {})   # id -> Document, or None to delete
+
+    def put(self, documents):
+        for doc in documents:
+            self._batch[doc.id] = doc
+
+    def delete(self, ids):
+        for doc_id in ids:
+            self._batch[doc_id] = None
+
+    def has_batch(self):
+        return bool(self._batch)
+
+    def take_batch(self):
+        """Return the batch ({id: Document or None}) and start an empty one."""
+        batch, self.__dict__["_pending_batch"] = self._batch, {}
+        return batch
+
+    def drop_batch(self):
+        self.__dict__["_pending_batch"] = {}

@@ -10,6 +10,7 @@ tells it what arrived).
 import json
 import time
 
+from ...contract import BatchedWriter
 from ...errors import BuildError, EngineError
 from .mapping import from_source, to_source
 from .scan import scan
@@ -20,7 +21,7 @@ REJECTED_RETRIES = 4            # an item the cluster rejected as overloaded (42
 SHOWN_ERRORS = 3
 
 
-class OpenSearchWriter:
+class OpenSearchWriter(BatchedWriter):
     """The contract's Writer over one index name on a cluster; holds the run lock while open."""
 
     def __init__(self, store, fresh):
@@ -37,18 +38,9 @@ class OpenSearchWriter:
             store.check_health(self.index)
             # Where identical content may already have been extracted: this build, and the live index.
             self._lookup = [self.index] + ([live] if self.fresh and self.has_live else [])
-            self._pending = {}   # id -> Document to write, or None to delete, at the next commit
         except BaseException:
             self._lock.release()
             raise
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *exc):
-        if exc_type is not None:
-            self.cancel()
-        self.close()
 
     def known_hashes(self):
         body = {"query": {"match_all": {}}, "_source": ["chash"]}
@@ -66,16 +58,8 @@ class OpenSearchWriter:
                 return from_source(hits[0]["_source"])
         return None
 
-    def put(self, documents):
-        for doc in documents:
-            self._pending[doc.id] = doc
-
-    def delete(self, ids):
-        for doc_id in ids:
-            self._pending[doc_id] = None
-
     def commit(self):
-        pending, self._pending = self._pending, {}
+        pending = self.take_batch()
         failed = []
         for chunk in _chunks(pending.items()):
             failed += self._send(chunk)
@@ -118,7 +102,7 @@ class OpenSearchWriter:
 
     def optimize(self):
         """Merge the index into one segment: slower to write, faster to search."""
-        if self._pending:
+        if self.has_batch():
             self.commit()
         self.store.optimize(self.index)
         self._lock.heartbeat()
@@ -126,18 +110,18 @@ class OpenSearchWriter:
     def publish(self):
         if not self.fresh:
             return  # an incremental run writes to the live index: nothing to swap
-        if self._pending:
+        if self.has_batch():
             self.commit()
         self.store.publish(self.index)
 
     def discard(self):
         if not self.fresh:
             raise EngineError("only a fresh build can be discarded; this run writes to the live index")
-        self._pending = {}
+        self.drop_batch()
         self.store.discard(self.index)
 
     def cancel(self):
-        self._pending = {}
+        self.drop_batch()
 
     def close(self):
         self._lock.release()

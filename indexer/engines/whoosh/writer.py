@@ -8,12 +8,13 @@ from pathlib import Path
 
 from whoosh.writing import LockError
 
+from ...contract import BatchedWriter
 from ...errors import BuildError
 from . import store
 from .schema import from_fields, to_fields
 
 
-class WhooshWriter:
+class WhooshWriter(BatchedWriter):
     """The contract's Writer over an index folder; holds the folder's run lock while open."""
 
     def __init__(self, index_dir, fresh):
@@ -29,18 +30,9 @@ class WhooshWriter:
             self._caches = [self.ix] + ([store.open_index(index_dir)] if self.fresh and self.has_live else [])
             self._searchers = [ix.searcher() for ix in self._caches]
             self._writer = None
-            self._pending = {}   # id -> Document to write, or None to delete, at the next commit
         except BaseException:
             self._stack.close()
             raise
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *exc):
-        if exc_type is not None:
-            self.cancel()
-        self.close()
 
     def known_hashes(self):
         with self.ix.searcher() as s:
@@ -69,24 +61,15 @@ class WhooshWriter:
                                  "wait for it to finish") from err
         return self._writer
 
-    def put(self, documents):
-        for doc in documents:
-            self._pending[doc.id] = doc
-
-    def delete(self, ids):
-        for doc_id in ids:
-            self._pending[doc_id] = None
-
     def commit(self, optimize=False):
         # Whoosh's update_document replaces committed versions only: two puts of one id in a
         # batch would both stay. So the batch is kept by id (the last put or delete wins) until now.
         writer = self._open()
-        for doc_id, doc in self._pending.items():
+        for doc_id, doc in self.take_batch().items():
             if doc is None:
                 writer.delete_by_term("id", doc_id)
             else:
                 writer.update_document(**to_fields(doc))
-        self._pending = {}
         writer.commit(optimize=optimize)
         self._writer = None
         # The commit may have merged away segments the cache searcher still reads (reopened,
@@ -105,7 +88,7 @@ class WhooshWriter:
         store.discard_building(self.index_dir)
 
     def cancel(self):
-        self._pending = {}
+        self.drop_batch()
         if self._writer is not None:
             self._writer.cancel()
             self._writer = None
