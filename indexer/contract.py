@@ -22,7 +22,7 @@ from typing import Iterator, Protocol
 
 from .document import Document
 from .search.request import SearchRequest
-from .search.results import Hit, SearchResult, Stats
+from .search.results import Bucket, Hit, SearchResult, Stats
 
 
 class Reader(Protocol):
@@ -52,6 +52,23 @@ class Reader(Protocol):
 
     def has_source_prefix(self, prefix: str) -> bool:
         """Return whether any article's source starts with prefix (for attributions)."""
+
+    def histogram(self, request: SearchRequest, unit: str) -> list[Bucket]:
+        """Return the request's articles, its date range applied, per "day", "week", "month" or "year".
+
+        Zero-filled from the first to the last non-empty bucket; undated articles are not counted.
+        (For trends: unlike search()'s histogram, the unit is the caller's and the range applies.)
+        """
+
+    def cooccurring(self, request: SearchRequest, facets: tuple, limit: int = 50) -> dict:
+        """Return {facet: [(value, count in the set, count in the whole index)]}, by count in the set.
+
+        The set is the request with ALL its filters applied, a facet's own included (unlike
+        search()'s facet counts), so "who appears with Joe Biden" counts inside his articles.
+        """
+
+    def suggest_words(self, word: str, limit: int = 5) -> list[str]:
+        """Return indexed words of title and body nearest in spelling to word, most frequent first."""
 
     def close(self) -> None:
         """Release what the view holds."""

@@ -6,7 +6,7 @@ that index is deleted: then IndexUnavailable says to try again), as a Whoosh sea
 from ...facets import NAMES
 from ...search.request import SearchRequest
 from ...search.results import Stats, most_frequent, top_values
-from . import counting
+from . import counting, insights, suggest
 from .mapping import from_source
 from .scan import scan
 from .searching import Searcher, make_hit, preference, sort_of
@@ -95,3 +95,13 @@ class OpenSearchReader:
         response = self.searcher.run({"query": {"prefix": {"source": {"value": prefix}}}, "size": 0,
                                       "track_total_hits": 1, "terminate_after": 1}, "looking up sources in")
         return response["hits"]["total"]["value"] > 0
+
+    # Trends and related (search/insights), did-you-mean (search/query): in their own modules.
+    def histogram(self, request, unit):
+        return insights.histogram(self, request, unit)
+
+    def cooccurring(self, request, facets, limit=50):
+        return insights.cooccurring(self, request, facets, limit)
+
+    def suggest_words(self, word, limit=5):
+        return suggest.suggest_words(self, word, limit)

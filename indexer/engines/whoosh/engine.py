@@ -5,7 +5,7 @@ from whoosh import query as wq
 from ...errors import IndexUnavailable
 from ...search.query import DEFAULT_BUDGET, LongSearches, log_cost
 from ...search.results import Stats, most_frequent, top_values
-from . import counting, store
+from . import counting, insights, store, suggest
 from .live import OPEN_ERRORS, LiveIndex
 from .schema import from_fields
 from .searching import make_hit, ordered_docnums, query_matches, search
@@ -124,3 +124,13 @@ class WhooshReader:
             return self.live.has_source_prefix(self.searcher, prefix)
         except OPEN_ERRORS as err:
             raise IndexUnavailable(f"the live index in {self.live.index_dir} cannot be read ({err})") from err
+
+    # Trends and related (search/insights), did-you-mean (search/query): in their own modules.
+    def histogram(self, request, unit):
+        return insights.histogram(self, request, unit)
+
+    def cooccurring(self, request, facets, limit=50):
+        return insights.cooccurring(self, request, facets, limit)
+
+    def suggest_words(self, word, limit=5):
+        return suggest.suggest_words(self, word, limit)
