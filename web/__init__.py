@@ -5,7 +5,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_htmx import HTMX
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import IndexMissing, IndexUnavailable
+from indexer.errors import EngineError, IndexMissing, IndexUnavailable
 from indexer.search.query import QueryTooCostly
 
 from . import api, engine, feeds, openapi, pages, security
@@ -47,6 +47,7 @@ def create_app(test_config=None):
     app.after_request(security.challenge)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IndexMissing, _no_index)
+    app.register_error_handler(EngineError, _engine_down)
     app.register_error_handler(QueryTooCostly, _too_costly)
     app.register_error_handler(Exception, _server_error)
     app.context_processor(_footer)
@@ -83,6 +84,14 @@ def _http_error(err):
 def _no_index(err):
     title = "Index unavailable" if isinstance(err, IndexUnavailable) else "No index yet"
     return _error(503, title, str(err))
+
+
+def _engine_down(err):
+    """The search engine (a cluster) cannot be reached or refused: a 503 that says so, not a 500."""
+    log.warning("search engine error answering %s %s: %s", request.method, request.full_path, err)
+    response = make_response(_error(503, "Search engine unavailable", str(err)))
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def _too_costly(err):

@@ -76,3 +76,16 @@ def test_a_generation_with_its_files_gone_is_a_503(tmp_path):
     resp = client.get("/api/search")
     assert resp.status_code == 503 and resp.get_json()["error"] == "Index unavailable"
     assert client.get("/").status_code == 503
+
+
+def test_an_unreachable_search_cluster_is_a_503_not_a_500():
+    from indexer.engines import EngineConfig
+
+    config = EngineConfig(engine="opensearch", engine_url=["http://127.0.0.1:9"], timeout=2)
+    client = create_app({"ENGINE_CONFIG": config, "TESTING": True, "WIKINEWS_ATTRIBUTION": False}).test_client()
+    for url, kind in (("/?q=flood", "text/html"), ("/api/search?q=flood", "application/json")):
+        resp = client.get(url)
+        assert resp.status_code == 503, url
+        assert resp.headers["Retry-After"] == "5"
+        assert resp.mimetype == kind
+        assert "cannot reach OpenSearch at http://127.0.0.1:9" in resp.get_data(as_text=True)
