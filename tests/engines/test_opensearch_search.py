@@ -298,3 +298,29 @@ def test_no_searchable_words_shows_everything_and_says_so(reader, q):
     assert result.total == len(ARTICLES)
     assert result.warnings and result.warnings[0].startswith("no searchable words in “")
     assert result.warnings[0].endswith("— showing all articles") and "\u200b" not in result.warnings[0]
+
+
+def test_concurrent_searches_keep_their_connections_alive(make_engine, caplog):
+    """Regression: urllib3's default pool of 1 connection per node discarded every concurrent one."""
+    import logging
+    import threading
+
+    engine = make_engine.loaded(documents())
+    errors = []
+
+    def searches():
+        try:
+            for _ in range(4):
+                with engine.reader() as r:
+                    r.search(request({"q": "lighthouse"}))
+        except Exception as err:  # noqa: BLE001 - reported by the assertion below
+            errors.append(err)
+
+    with caplog.at_level(logging.WARNING, logger="urllib3.connectionpool"):
+        threads = [threading.Thread(target=searches) for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors
+    assert not [r for r in caplog.records if "pool is full" in r.getMessage()]

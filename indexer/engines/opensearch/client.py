@@ -7,12 +7,14 @@ from opensearchpy import exceptions as ox
 from ...errors import EngineError, IndexUnavailable
 
 RETRIES = 3   # per request, on a connection error or timeout: the next node is tried
+POOL_MAXSIZE = 64  # kept-alive connections per node: one per serve thread (--threads allows 64);
+                   # urllib3's default of 1 makes every concurrent request but one open a new socket
 
 
 def make_client(config):
     """Return an OpenSearch client over every node URL of config (nothing is connected yet)."""
     kwargs = dict(
-        hosts=list(config.engine_url), timeout=config.timeout, max_retries=RETRIES,
+        hosts=list(config.engine_url), timeout=config.timeout, max_retries=RETRIES, pool_maxsize=POOL_MAXSIZE,
         # Every write is idempotent (index by _id, delete by _id), so a timed-out request may be sent again.
         retry_on_timeout=True, retry_on_status=(502, 503, 504),
     )
