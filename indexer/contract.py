@@ -21,6 +21,7 @@ Semantics every engine keeps (the contract tests check each):
 from typing import Iterator, Protocol
 
 from .document import Document
+from .search.insights import Cooccurrence
 from .search.request import SearchRequest
 from .search.results import Bucket, Hit, SearchResult, Stats
 
@@ -60,11 +61,12 @@ class Reader(Protocol):
         (For trends: unlike search()'s histogram, the unit is the caller's and the range applies.)
         """
 
-    def cooccurring(self, request: SearchRequest, facets: tuple, limit: int = 50) -> dict:
-        """Return {facet: [(value, count in the set, count in the whole index)]}, by count in the set.
+    def cooccurring(self, request: SearchRequest, facets: tuple, limit: int = 50) -> Cooccurrence:
+        """Return the set's size, the index's size and per facet [(value, count in the set, count in the index)].
 
         The set is the request with ALL its filters applied, a facet's own included (unlike
         search()'s facet counts), so "who appears with Joe Biden" counts inside his articles.
+        Per facet the `limit` values most frequent in the set (ties by value), counts exact.
         """
 
     def suggest_words(self, word: str, limit: int = 5) -> list[str]:
