@@ -8,6 +8,11 @@ same passes run in the same order (parentheses, boosts, fuzzy marks, wildcards, 
 default fields, white space, boosts, operators). Operators bind NOT, then AND, then OR, then
 ANDNOT, ANDMAYBE and REQUIRE, all tighter than the implicit AND between juxtaposed parts.
 
+One addition to Whoosh's grammar: a part written with a minus sign before it is excluded (`-x`,
+`-"a phrase"`, `-person:x` read as NOT x) and a plus sign before a part is dropped (`+x` is x:
+every part is required already). Whoosh read both signs as part of the word, which its analyzer
+then dropped, so `Trump -Biden` searched for Trump AND Biden.
+
     parse('vaccin* OR "flood warning"~2 date:2020')
     ->  And((Or((Prefix(None, 'vaccin'), Phrase(None, ('flood', 'warning'), 2, 'flood warning'))),
              DateRange(datetime(2020, 1, 1, 0, 0), datetime(2020, 12, 31, 23, 59, 59, 999999))))
@@ -141,6 +146,9 @@ def _op(kind):
     return lambda m: _Marker("op", m[0], op=kind)
 
 
+# A sign before a part: at the start, after white space or "(", before anything but white
+# space, another sign or ")" (so e-mail, covid-19, C++, "a - b" and "--" stay words).
+SIGN = r"(^|(?<=[\s(])){}(?=[^\s+\-)])"
 _FUZZY = re.compile(r"(?<=\S)~(?P<maxdist>[0-9])?(/(?P<prefix>[1-9][0-9]*))?")
 _TAGGERS = (
     (re.compile(r"(?<=\s)ANDNOT(?=\s)"), _op("andnot")),
@@ -152,6 +160,9 @@ _TAGGERS = (
     (re.compile(r'"(?P<text>.*?)"(~(?P<slop>[1-9][0-9]*))?'), _phrase),
     (re.compile(r"[(]"), lambda m: _Marker("open", m[0])),
     (re.compile(r"[)]"), lambda m: _Marker("close", m[0])),
+    # -x and +x at the start of a part (not Whoosh's): -x is NOT x; +x is x, as every part is required
+    (re.compile(SIGN.format("-")), _op("not")),
+    (re.compile(SIGN.format(r"\+")), lambda m: _Marker("space", m[0])),
     (re.compile(r"(^|(?<=(\s|[()])))NOT(?=\s)"), _op("not")),
     (re.compile(r"(?<=\s)AND(?=\s)"), _op("and")),
     (re.compile(r"(?<=\s)OR(?=\s)"), _op("or")),

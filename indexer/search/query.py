@@ -232,9 +232,11 @@ def expanding_parts(tree, fields_of_none=len(TEXT_FIELDS)):
     rebuilt(tree, visit)
     return sum(count)
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"}
-FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(?=\S)")
+# Where a part can start: at the start, after white space or "(", and after a sign there (-x, +x).
+PART_START = r"(?:^|(?<=[\s(])|(?<=^[+-])|(?<=[\s(][+-]))"
+FIELD_PREFIX = re.compile(PART_START + r"([A-Za-z_]\w*):(?=\S)")
 URL_PREFIX = re.compile(r"[A-Za-z][\w+.-]*://")
-DATE_TERM = re.compile(r'(?:^|(?<=[\s(]))date:(\[[^\]]*\]?|\{[^}]*\}?|"[^"]*"?|[^\s()]+)')
+DATE_TERM = re.compile(PART_START + r'date:(\[[^\]]*\]?|\{[^}]*\}?|"[^"]*"?|[^\s()]+)')
 
 BAD_DATE_NOTE = ("“{}” is not a date Facetwire understands, so it was left out: write "
                  "date:2020, date:2020-03-15 or date:[2020-03 to 2020-05], or use the From/To filter (from=, to=)")
