@@ -31,6 +31,7 @@ class Document:
     mentions: list = field(default_factory=list)  # [[field, start, end, facet, value]]
     topics: list = field(default_factory=list)    # [{"label", "score", "evidence", "children"}]
     meta: dict = field(default_factory=dict)      # the record's other fields
+    raw: dict = field(default_factory=dict)       # extraction's own values of the fields curation changed
 
     @classmethod
     def from_article(cls, article, analysis):
@@ -49,12 +50,13 @@ class Document:
         return doc
 
     @classmethod
-    def from_stored(cls, stored, *, date, facets, mentions, topics, meta):
+    def from_stored(cls, stored, *, date, facets, mentions, topics, meta, raw=None):
         """Return the Document an engine stored: its plain fields read from `stored` (a mapping;
         missing or None ones empty), the rest as the engine decoded them, JSON texts tolerantly."""
         return cls(id=stored.get("id", ""), **{name: stored.get(name) or "" for name in PLAIN_FIELDS},
                    date=date, **facets, mentions=json_or_empty(mentions, list),
-                   topics=json_or_empty(topics, list), meta=json_or_empty(meta, dict))
+                   topics=json_or_empty(topics, list), meta=json_or_empty(meta, dict),
+                   raw=json_or_empty(raw, dict))
 
     @property
     def source_text(self):
