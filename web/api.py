@@ -4,8 +4,10 @@ import itertools
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
 from indexer import export
+from indexer.search import insights as lib
 from indexer.search.request import SearchRequest, parse_int
 
+from . import insights
 from . import viewmodels as vm
 from .engine import get_reader
 from .lookup import BadId, check_id
@@ -68,3 +70,25 @@ def export_api():
         return resp
 
     return take_export_slot(respond)
+
+
+@bp.get("/related")
+def related_api():
+    """The values that co-occur with the search (its filters all applied), by significance."""
+    _req, rel = insights.related_of(get_reader(), request.args)
+    return jsonify(lib.related_data(rel))
+
+
+@bp.get("/trends")
+def trends_api():
+    """Articles per unit for up to five series within the search; format=csv for a table."""
+    fmt = request.args.get("format", "json")
+    if fmt not in insights.TREND_FORMATS:
+        abort(400, description=f"unknown format {fmt[:20]!r}: use json or csv")
+    _req, trend = insights.trend_of(get_reader(), request.args)
+    if fmt == "csv":
+        resp = Response(lib.trend_csv(trend), mimetype="text/csv")
+        resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+        resp.headers["Content-Disposition"] = f'attachment; filename="facetwire-trend-{trend.unit}.csv"'
+        return resp
+    return jsonify(lib.trend_data(trend))

@@ -16,11 +16,13 @@ from flask import Blueprint, current_app, jsonify, render_template, url_for
 from indexer.articles import MAX_ID
 from indexer.export import TEXT_COLUMNS
 from indexer.facets import BY_NAME, EXPORTED_LISTS, NAMES, PANELS
+from indexer.search import insights as lib
 from indexer.search.request import (MAX_PAGE, MAX_QUERY, MAX_VALUE, MAX_VALUES, PER_PAGE_CHOICES,
                                     SORTS)
 
 from . import viewmodels as vm
 from .feeds import FEED_SIZE, UNDATED
+from .insights import TREND_FORMATS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
@@ -121,6 +123,24 @@ EXPORT_OPTIONS = [
     query("bom", {"type": "string", "enum": ["0", "1"], "default": "0"},
           "1: start the CSV with a UTF-8 byte-order mark, for Excel (CSV only: 400 with jsonl)."),
 ]
+SERIES = query("s", {"type": "array", "items": {"type": "string", "maxLength": lib.MAX_SERIES_TEXT},
+                     "maxItems": lib.MAX_SERIES},
+               f"A series (repeat: up to {lib.MAX_SERIES}): a facet value `FACET:VALUE` (e.g. `person:Donald Trump`, "
+               "the value may be quoted) or a query (`coronavirus`); each is counted within the search's own "
+               "words and filters. None: the search itself. More than five: the rest are left out, with a warning.",
+               style="form", explode=True)
+UNIT = query("unit", {"type": "string", "enum": list(lib.UNITS), "default": lib.DEFAULT_UNIT},
+             "Count per day, ISO week (from Monday), month or year; a unit too fine for the span is replaced "
+             "by the next coarser one, with a warning.")
+TREND_FORMAT = query("format", {"type": "string", "enum": list(TREND_FORMATS), "default": "json"},
+                     "json, or csv: one row per period, one column per series.")
+RELATED_OPTIONS = [
+    query("facets", {"type": "array", "items": {"type": "string", "enum": list(NAMES)}},
+          f"The facets to list (repeatable, or comma-separated); default {', '.join(lib.RELATED_FACETS)}.",
+          style="form", explode=True),
+    query("limit", {"type": "integer", "minimum": 1, "maximum": lib.MAX_RELATED, "default": lib.DEFAULT_RELATED},
+          "Values listed per facet; out of range: the nearest bound, with a warning."),
+]
 # What check_id lets through (the complement of indexer.articles.BAD_ID): no control character,
 # no ".." segment, no leading "/".
 ID_PATTERN = r"^(?!/)(?!(.*/)?\.\.(/|$))[^\x00-\x1f\x7f]+$"
@@ -205,6 +225,37 @@ SCHEMAS = {
                        "properties": {name: {"type": "array", "items": ref("FacetValue")} for name in NAMES}},
             "histogram": {"type": "array", "items": ref("Bucket"),
                           "description": "Articles per period, ignoring the date range."}}},
+    "RelatedValue": {"type": "object", "required": ["value", "count", "index_count", "lift", "score"], "properties": {
+        "value": {"type": "string"},
+        "count": {"type": "integer", "minimum": 1, "description": "Articles of the search naming it."},
+        "index_count": {"type": "integer", "minimum": 1, "description": "Articles of the whole index naming it."},
+        "lift": {"type": "number", "description": "Its share in the search over its share in the index."},
+        "score": {"type": "number", "description": "Signed log-likelihood G²: above 0 more often than in the "
+                                                   "index; above 10.83, a chance of 1 in 1,000."}}},
+    "Related": {"type": "object", "required": ["set_size", "index_size", "facets", "warnings"], "properties": {
+        "set_size": {"type": "integer", "minimum": 0, "description": "Articles of the search, every filter applied."},
+        "index_size": {"type": "integer", "minimum": 0},
+        "facets": {"type": "object", "description": "Per facet asked for, its values by score, the search's own "
+                                                     "filter values left out.",
+                   "additionalProperties": {"type": "array", "items": ref("RelatedValue")}},
+        "warnings": text_array()}},
+    "Trend": {"type": "object", "required": ["unit", "periods", "series", "warnings"], "properties": {
+        "unit": {"type": "string", "enum": list(lib.UNITS)},
+        "periods": {"type": "array", "description": "The one time axis of every series.", "items": {
+            "type": "object", "required": ["label", "from", "to"], "properties": {
+                "label": {"type": "string"}, "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"}}}},
+        "series": {"type": "array", "maxItems": lib.MAX_SERIES, "items": {
+            "type": "object", "required": ["series", "label", "facet", "value", "query", "total", "counts"],
+            "properties": {
+                "series": {"type": "string", "description": "As asked for (\"\" for the search itself)."},
+                "label": {"type": "string"},
+                "facet": {"type": ["string", "null"]}, "value": {"type": ["string", "null"]},
+                "query": {"type": ["string", "null"]},
+                "total": {"type": "integer", "minimum": 0},
+                "counts": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                           "description": "Articles per period, in the order of periods."}}}},
+        "warnings": text_array()}},
     "Article": {
         "type": "object",
         "required": ["id", "title", "date", "source", "url", "section", "dateline", "body", *EXPORTED_LISTS,
@@ -236,6 +287,14 @@ OPERATIONS = {
         "One article", "The article with its entities linked, its topics and similar articles.",
         [ARTICLE_ID, query("q", {"type": "string"}, "The search it came from: its words are marked.")],
         codes=(400, 401, 404, 503)),
+    "pages.related": html_page(
+        "Who appears with whom", "The people, countries, organisations and topics of the search's articles "
+        "(every filter applied) ranked by how much more often they occur there than in the whole index, with a "
+        "network picture; every value links to the narrowed search.",
+        search_parameters(paging=False) + RELATED_OPTIONS),
+    "pages.trends": html_page(
+        "Trends", "Articles per period for up to five series within the search, on one time axis: a chart and "
+                  "its numbers.", search_parameters(paging=False) + [SERIES, UNIT]),
     "pages.help_page": html_page("Query syntax", "How to write a query.", codes=(400, 401)),
     "api.search_api": {
         "summary": "Search", "tags": ["api"],
@@ -257,6 +316,20 @@ OPERATIONS = {
                               "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
                               "content": {"text/csv": {"schema": {"type": "string"}},
                                           "application/x-ndjson": {"schema": {"type": "string"}}}},
+                      **errors(JSON, 400, 401, 503)}},
+    "api.related_api": {
+        "summary": "Who appears with whom", "tags": ["api"],
+        "description": "The values that co-occur with the search's articles (every filter applied, a facet's own "
+                       "included), with their counts there and in the whole index, by significance.",
+        "parameters": search_parameters(paging=False) + RELATED_OPTIONS,
+        "responses": {"200": {"description": "The related values.", **content(JSON, ref("Related"))},
+                      **errors(JSON, 400, 401, 503)}},
+    "api.trends_api": {
+        "summary": "Trends", "tags": ["api"],
+        "description": "Articles per period for up to five series within the search, on one time axis.",
+        "parameters": search_parameters(paging=False) + [SERIES, UNIT, TREND_FORMAT],
+        "responses": {"200": {"description": "The counts: JSON, or a CSV download.",
+                              "content": {JSON: {"schema": ref("Trend")}, "text/csv": {"schema": {"type": "string"}}}},
                       **errors(JSON, 400, 401, 503)}},
     "feeds.atom": {
         "summary": "Atom feed", "tags": ["feeds"],

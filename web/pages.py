@@ -1,9 +1,10 @@
-"""The HTML pages: the explorer (/ and /search), one article, the query syntax help."""
+"""The HTML pages: the explorer (/ and /search), one article, related values, trends, the query syntax help."""
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from indexer.search.query import plain_words, syntax_problem
 from indexer.search.request import SearchRequest
 
+from . import insights
 from . import viewmodels as vm
 from .engine import get_reader
 from .lookup import BadId, check_id
@@ -81,6 +82,18 @@ def _back_url():
     if ref.startswith(root + explorer) or ref in (root + home, root):
         return ref[len(root):] or home
     return explorer
+
+
+@bp.get("/related")
+def related():
+    req, rel = insights.related_of(get_reader(), request.args)
+    return render_template("related.html", vm=insights.related_page(req, rel))
+
+
+@bp.get("/trends")
+def trends():
+    req, trend = insights.trend_of(get_reader(), request.args)
+    return render_template("trends.html", vm=insights.trends_page(req, trend))
 
 
 @bp.get("/help")

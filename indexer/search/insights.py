@@ -67,8 +67,15 @@ def bucket_label(start, unit):
     return str(start.year)
 
 
+def bucket_end(start, unit):
+    try:
+        return next_start(start, unit) - timedelta(days=1)
+    except (ValueError, OverflowError):   # the bucket that holds date.max
+        return date.max
+
+
 def make_bucket(start, unit, count=0):
-    return Bucket(bucket_label(start, unit), start, next_start(start, unit) - timedelta(days=1), count)
+    return Bucket(bucket_label(start, unit), start, bucket_end(start, unit), count)
 
 
 def bucket_count(first, last, unit):
@@ -88,7 +95,9 @@ def axis(first, last, unit):
     out, start, end = [], bucket_start(first, unit), bucket_start(last, unit)
     while start <= end:
         out.append(make_bucket(start, unit))
-        start = next_start(start, unit)
+        if out[-1].end == date.max:
+            break
+        start = out[-1].end + timedelta(days=1)
     return out
 
 
@@ -219,6 +228,11 @@ def trend(reader, base, texts, unit, warnings=None):
         last = base.date_to or max(b.end for buckets in counted for b in buckets)
     else:
         return Trend(unit, [], series, warnings)
+    if bucket_count(first, last, UNITS[-1]) > MAX_BUCKETS:
+        # A date range of centuries: the axis spans the articles found instead.
+        if not starts:
+            return Trend(unit, [], series, warnings)
+        first, last = min(starts), max(b.end for buckets in counted for b in buckets)
     coarser = unit
     while bucket_count(first, last, coarser) > MAX_BUCKETS and coarser != UNITS[-1]:
         coarser = UNITS[UNITS.index(coarser) + 1]

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.articles import MAX_ID
 from indexer.search.request import KNOWN_PARAMS, MAX_UNKNOWN
 from web import create_app
+from web.insights import INSIGHT_PARAMS
 from web.lookup import BadId, check_id
 from web.openapi import OPERATIONS, UNDOCUMENTED
 
@@ -47,13 +48,14 @@ def test_every_route_is_described_at_its_path(app, client):
     described = {op["operationId"]: path for path, op in operations(spec)}
     assert described == routes
     assert {"/", "/search", "/article/{article_id}", "/help", "/api/search", "/api/article/{article_id}",
-            "/api/export", "/feed.atom", "/api/", "/api/openapi.json"} == set(spec["paths"])
+            "/api/export", "/feed.atom", "/api/", "/api/openapi.json", "/related", "/trends", "/api/related",
+            "/api/trends"} == set(spec["paths"])
 
 
 def test_the_parameters_described_are_the_known_ones(client):
     spec = get_spec(client)
     query = {p["name"] for _path, op in operations(spec) for p in op["parameters"] if p["in"] == "query"}
-    assert query == KNOWN_PARAMS
+    assert query == KNOWN_PARAMS | set(INSIGHT_PARAMS)   # the related and trends pages' own, read before the search
 
 
 def test_every_error_is_declared_as_json_under_the_api(client):

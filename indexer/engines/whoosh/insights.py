@@ -7,7 +7,7 @@ related values one bincount per facet over the set and one over the whole index.
 import numpy as np
 from whoosh import query as wq
 
-from ...search.insights import Cooccurrence, check_unit, make_bucket, next_start
+from ...search.insights import Cooccurrence, check_unit, zero_filled
 from ...search.query import log_cost
 from ...search.results import most_frequent
 from . import counting
@@ -47,12 +47,7 @@ def histogram(reader, request, unit):
     else:
         keys = days.astype(f"datetime64[{UNIT_CODES[unit]}]").astype("datetime64[D]")
     starts, counts = np.unique(keys, return_counts=True)
-    found = dict(zip(starts.tolist(), counts.tolist()))   # datetime.date -> count
-    out, start, last = [], min(found), max(found)
-    while start <= last:
-        out.append(make_bucket(start, unit, int(found.get(start, 0))))
-        start = next_start(start, unit)
-    return out
+    return zero_filled(dict(zip(starts.tolist(), counts.tolist())), unit)   # {datetime.date: count}
 
 
 def cooccurring(reader, request, facets, limit):
