@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from .articles import Problem, read_sources
+from .curate import BuildCuration, reusable
 from .document import Document
 from .engines import EngineConfig, open_engine
 from .extract.analyze import CHUNK, MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
@@ -60,10 +61,12 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
     try:
         with engine.writer(fresh=rebuild) as writer:
             run = _Run(writer, analyzer or Analyzer(settings or Settings()), on_problem)
+            run.curation = BuildCuration(engine)   # the index's curation, on every article written
             ner = {"workers": workers, "cluster": cluster, "chunk": batch}
             run.write(run.pending(sources), ner, commit_every, on_progress)
             if optimize:
                 writer.optimize()
+            run.curation.finish(writer, resumed=run.fresh and bool(run.known))
             run.finish(prune)
     finally:
         if owned:
@@ -133,7 +136,7 @@ class _Run:
         self._commit(in_batch)
 
     def _commit(self, in_batch):
-        self.writer.put(list(in_batch.values()))
+        self.writer.put(self.curation.apply(in_batch.values()))
         self.writer.commit()
         in_batch.clear()
 
@@ -189,4 +192,4 @@ def _known_analysis(writer, chash, report):
     if doc is None:
         return None
     report.reused += 1
-    return Analysis.from_document(doc)
+    return Analysis.from_document(reusable(doc))   # as extracted: the curation applies on top

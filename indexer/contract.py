@@ -20,6 +20,7 @@ Semantics every engine keeps (the contract tests check each):
 """
 from typing import Iterator, Protocol
 
+from .curation import Curation
 from .document import Document
 from .search.insights import Cooccurrence
 from .search.request import SearchRequest
@@ -94,6 +95,13 @@ class Writer(Protocol):
     def delete(self, ids: list[str]) -> None:
         """Remove documents by id; effective at commit()."""
 
+    def documents_with_raw(self, keys: set[str]) -> list[Document]:
+        """Return the committed documents whose raw extraction holds a value of `keys`.
+
+        Keys are indexer.curation.key(facet, value): "person:" + the folded value. A curation change
+        rewrites the stored values of these documents only (put + commit), without NER.
+        """
+
     def commit(self) -> None:
         """Make everything put and deleted so far durable, atomically."""
 
@@ -127,6 +135,16 @@ class SearchEngine(Protocol):
 
     def exists(self) -> bool:
         """Return whether a live index exists."""
+
+    def curation(self) -> Curation:
+        """Return the stored curation (indexer/curation.py); empty when there is none.
+
+        It belongs to the index's place, not to one build: kept across index, --rebuild, --prune, gc.
+        """
+
+    def save_curation(self, curation: Curation, base_version: int) -> None:
+        """Store curation, which extends the one read at base_version; raise CurationConflict when
+        the stored one is no longer at that version (another writer came first)."""
 
     def collect(self, min_age: float = 0.0) -> list[str]:
         """Remove replaced copies of the index no reader uses, retired min_age seconds ago; return them."""

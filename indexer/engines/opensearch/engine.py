@@ -1,4 +1,5 @@
 """The OpenSearch engine: the search contract (indexer.contract) over an alias on a cluster."""
+from . import curation
 from .client import make_client
 from .reader import OpenSearchReader
 from .store import Store
@@ -28,6 +29,12 @@ class OpenSearchEngine:
 
     def exists(self):
         return self.store.live() is not None
+
+    def curation(self):
+        return curation.load(self.store)
+
+    def save_curation(self, new, base_version):
+        curation.save(self.store, new, base_version)
 
     def check(self):
         """Raise EngineError when the cluster cannot be reached or is red, IndexMissing without a live index."""

@@ -10,6 +10,7 @@ import json
 import re
 from datetime import datetime
 
+from ...curation import raw_keys
 from ...document import Document
 from ...facets import NAMES, clean_values
 from ...search.query import MIN_WORD_LENGTH, STOP_WORDS as QUERY_STOP_WORDS
@@ -77,9 +78,15 @@ def index_body(shards, replicas, state="building"):
                 **{name: facet for name in NAMES},
                 "url": stored, "section": stored, "dateline": stored, "origin": stored,
                 "mentions_json": stored, "topics_json": stored, "meta_json": stored,
+                **RAW_PROPERTIES,
             },
         },
     }
+
+
+# The extraction's values of the fields curation changed, and their keys (indexer/curation.py).
+RAW_PROPERTIES = {"raw_json": {"type": "keyword", "index": False, "doc_values": False},
+                  "raw_keys": {"type": "keyword"}}
 
 
 def to_source(doc):
@@ -93,6 +100,7 @@ def to_source(doc):
         "mentions_json": json.dumps(doc.mentions, ensure_ascii=False),
         "topics_json": json.dumps(doc.topics, ensure_ascii=False),
         "meta_json": json.dumps(doc.meta, ensure_ascii=False, default=str),
+        "raw_json": json.dumps(doc.raw, ensure_ascii=False) if doc.raw else "", "raw_keys": raw_keys(doc),
     }
     if doc.date is not None:
         out["date"] = doc.date.isoformat()
@@ -105,4 +113,4 @@ def from_source(source):
     return Document.from_stored(source, date=datetime.fromisoformat(date) if date else None,
                                 facets={name: list(source.get(name) or []) for name in NAMES},
                                 mentions=source.get("mentions_json"), topics=source.get("topics_json"),
-                                meta=source.get("meta_json"))
+                                meta=source.get("meta_json"), raw=source.get("raw_json"))

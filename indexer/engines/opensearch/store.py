@@ -4,6 +4,7 @@
     facetwire-building         alias -> a first build or rebuild in progress (resumable)
     facetwire-20250102030405-1a2b   a versioned index, created with the building alias on it
     facetwire-lock             one document while an indexing run writes
+    facetwire-curation         the curation's changes, one document each (curation.py)
 
 publish() moves the live alias onto the building index and takes the building alias off it in
 one _aliases request (atomic: a reader sees the old index or the new one, never neither), then
@@ -34,6 +35,7 @@ class Store:
         self.alias = config.index_name
         self.building_alias = f"{self.alias}-building"
         self.lock_index = f"{self.alias}-lock"
+        self.curation_index = f"{self.alias}-curation"
         self.where = ",".join(config.engine_url)
 
     def describe(self):
@@ -146,8 +148,9 @@ class Store:
                                                                "request_timeout": FORCEMERGE_TIMEOUT})
 
     def drop(self):
-        """Delete every index and alias of this name: live, building, lock (for tests and `wipe`)."""
-        names = set(self._indexes_of(self.alias)) | set(self._indexes_of(self.building_alias)) | {self.lock_index}
+        """Delete every index and alias of this name: live, building, lock, curation (for tests and `wipe`)."""
+        names = (set(self._indexes_of(self.alias)) | set(self._indexes_of(self.building_alias))
+                 | {self.lock_index, self.curation_index})
         with self.failures(f"deleting the indexes of {self.alias}"):
             for name in sorted(names):
                 self.client.indices.delete(index=name, params={"ignore_unavailable": "true"})

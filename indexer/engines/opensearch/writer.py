@@ -12,6 +12,7 @@ import time
 
 from ...contract import BatchedWriter
 from ...errors import BuildError, EngineError
+from . import curation
 from .mapping import from_source, to_source
 from .scan import scan
 
@@ -36,6 +37,7 @@ class OpenSearchWriter(BatchedWriter):
             else:
                 self.index = live
             store.check_health(self.index)
+            curation.ensure_mapping(store, self.index)   # an index made before the raw fields existed
             # Where identical content may already have been extracted: this build, and the live index.
             self._lookup = [self.index] + ([live] if self.fresh and self.has_live else [])
         except BaseException:
@@ -57,6 +59,9 @@ class OpenSearchWriter(BatchedWriter):
             if hits:
                 return from_source(hits[0]["_source"])
         return None
+
+    def documents_with_raw(self, keys):
+        return curation.documents_with_raw(self.store, self.index, keys)
 
     def commit(self):
         pending = self.take_batch()

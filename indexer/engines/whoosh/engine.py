@@ -5,7 +5,7 @@ from whoosh import query as wq
 from ...errors import IndexUnavailable
 from ...search.query import DEFAULT_BUDGET, LongSearches, log_cost
 from ...search.results import Stats, most_frequent, top_values
-from . import counting, insights, store, suggest
+from . import counting, curation, insights, store, suggest
 from .live import OPEN_ERRORS, LiveIndex
 from .schema import from_fields
 from .searching import make_hit, ordered_docnums, query_matches, search
@@ -37,6 +37,12 @@ class WhooshEngine:
 
     def exists(self):
         return store.current_generation(self.index_dir) is not None
+
+    def curation(self):
+        return curation.load(self.index_dir)
+
+    def save_curation(self, new, base_version):
+        curation.save(self.index_dir, new, base_version)
 
     def check(self):
         """Raise IndexMissing unless a live index can be opened."""

@@ -101,8 +101,10 @@ class LiveIndex:
             local.searcher, local.ix = ix.searcher(), ix
             self._track(current, local.searcher)
         elif not current.up_to_date():
-            # refresh() closes what the new searcher does not reuse; the old one is done.
-            local.searcher = current.refresh()
+            # A new searcher, not refresh(): refresh reuses the reader of every segment whose id it
+            # knows, with that segment's old deletions, so documents replaced since showed twice.
+            local.searcher = ix.searcher()
+            current.close()
             self._track(current, local.searcher)
         return local.searcher
 

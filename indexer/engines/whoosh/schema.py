@@ -4,6 +4,7 @@ import json
 from whoosh import fields
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 
+from ...curation import raw_keys
 from ...document import Document
 from ...facets import NAMES, join_values, split_values
 from ...search.query import MIN_WORD_LENGTH, STOP_WORDS
@@ -17,6 +18,14 @@ class FACET(fields.KEYWORD):
     def __init__(self):
         super().__init__(stored=True, lowercase=False, commas=False, scorable=False, vector=True)
         self.analyzer = RegexTokenizer(r"[^\n]+")
+
+
+class RAW_KEYS(FACET):
+    """A curated document's raw values as "facet:folded value" (indexer/curation.py): indexed only."""
+
+    def __init__(self):
+        super().__init__()
+        self.stored, self.vector = False, None
 
 
 def get_schema():
@@ -37,6 +46,8 @@ def get_schema():
         mentions=fields.STORED(),
         topics_json=fields.STORED(),
         meta=fields.STORED(),
+        raw_json=fields.STORED(),   # the extraction's values of the fields curation changed
+        raw_keys=RAW_KEYS(),
     )
 
 
@@ -50,6 +61,8 @@ def to_fields(doc):
         "mentions": json.dumps(doc.mentions, ensure_ascii=False),
         "topics_json": json.dumps(doc.topics, ensure_ascii=False),
         "meta": json.dumps(doc.meta, ensure_ascii=False, default=str),
+        "raw_json": json.dumps(doc.raw, ensure_ascii=False) if doc.raw else None,
+        "raw_keys": join_values(raw_keys(doc)) or None,
     }
     return {k: v for k, v in out.items() if v is not None}
 
@@ -59,4 +72,4 @@ def from_fields(stored):
     return Document.from_stored(stored, date=stored.get("date"),
                                 facets={name: split_values(stored.get(name)) for name in NAMES},
                                 mentions=stored.get("mentions"), topics=stored.get("topics_json"),
-                                meta=stored.get("meta"))
+                                meta=stored.get("meta"), raw=stored.get("raw_json"))

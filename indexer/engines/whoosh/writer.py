@@ -10,7 +10,7 @@ from whoosh.writing import LockError
 
 from ...contract import BatchedWriter
 from ...errors import BuildError
-from . import store
+from . import curation, store
 from .schema import from_fields, to_fields
 
 
@@ -49,6 +49,9 @@ class WhooshWriter(BatchedWriter):
             if docnum is not None:
                 return from_fields(searcher.stored_fields(docnum))
         return None
+
+    def documents_with_raw(self, keys):
+        return curation.documents_with_raw(self.ix, keys)
 
     def _open(self):
         if self._writer is None:
