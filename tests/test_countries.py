@@ -66,3 +66,22 @@ def test_dateline(gaz, dateline, country):
 
 def test_fold_ignores_case_accents_and_curly_quotes():
     assert fold("Côte  d’Ivoire") == "cote d'ivoire"
+
+
+# ---- issue 11: a partial or generic token never names a country on its own ----------------------
+
+@pytest.mark.parametrize("word", ["New", "Central", "South", "North", "Papua", "Sierra", "Sri", "Costa",
+                                  "Puerto", "Solomon", "Cape", "Zealander", "Africans"])
+def test_single_words_of_multi_word_demonyms_are_no_country(gaz, word):
+    # "New" was Papua New Guinea and "Central" the Central African Republic: the split of
+    # "Papua New Guinean" / "Central African" left each word as a demonym of its own.
+    assert gaz.name(word) is None and gaz.lookup(word) is None
+
+
+@pytest.mark.parametrize("demonym, country", [
+    ("Papua New Guinean", "Papua New Guinea"), ("Central African", "Central African Republic"),
+    ("South African", "South Africa"), ("New Zealanders", "New Zealand"), ("Cape Verdean", "Cape Verde"),
+    ("Sudanese", "Sudan"), ("South Sudanese", "South Sudan"), ("Guinean", "Guinea"),
+])
+def test_multi_word_demonyms_still_name_their_country(gaz, demonym, country):
+    assert gaz.name(demonym).country == country

@@ -144,6 +144,7 @@ DEMONYM_PHRASES = {
     "CR": ["Costa Rican", "Costa Ricans"], "NZ": ["New Zealander", "New Zealanders"],
     "SS": ["South Sudanese"], "SL": ["Sierra Leonean"], "PG": ["Papua New Guinean"],
     "CF": ["Central African"], "PR": ["Puerto Rican", "Puerto Ricans"], "SB": ["Solomon Islander"],
+    "CV": ["Cape Verdean"],
 }
 
 # Sub-national places that journalists name alone; GeoNames in this package has only US states.

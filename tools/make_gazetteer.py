@@ -88,12 +88,12 @@ def build():
             add(p, code, "demonym")
     for code, words in DEMONYMS.items():
         if code in countries:
+            # A word of a country's multi-word demonym is no demonym alone: "New" (Papua New Guinean),
+            # "Central" (Central African), "South" (South African), "Zealander", "Cape" (Cape Verdean).
+            parts = {fold(w) for p in DEMONYM_PHRASES.get(code, ()) for w in p.split()}
             for w in words.split():
-                if fold(w) not in {fold(p) for ps in DEMONYM_PHRASES.values() for p in ps}:
+                if fold(w) not in parts:
                     add(w, code, "demonym")
-    # "New" / "North" etc. alone are not demonyms: those words came from the multi-word split above.
-    for junk in ("zealander", "zealanders", "leonean", "lankan", "african", "rican", "islander"):
-        names.pop(junk, None)
 
     places = {}
     for code, spec in list(REGIONS.items()) + list(METONYMS.items()):

@@ -86,6 +86,8 @@ flu cartoon style-ish
 dollar dollars pound pounds yuan yen rupee rupees peso pesos franc francs lira lari ruble rubles rouble
 roubles won dinar dinars rial riyal krona krone euro mark marks
 """.split())
+# After a country name and a hyphen, a manner or a period, not the country ("Soviet-style", "Soviet-era").
+STYLE_WORDS = set("style styled like type era esque inspired themed".split())
 # Languages that are no demonym of a country.
 LANGUAGES = set("English Arabic Latin Hindi Mandarin Cantonese Esperanto Swahili Urdu Tagalog Hebrew "
                 "Persian Farsi Catalan Basque Yiddish Sanskrit Bengali Punjabi Tamil Kurdish Berber".split())

@@ -6,7 +6,8 @@ is an indexer.entities._Span; `doc` is the spaCy Doc of `title + "\\n\\n" + body
 """
 from .countries import fold
 from .lexicon import (AMBIGUOUS_COUNTRY_WORDS, COMPANY_WORDS, DEMONYM_NEXT_STOP, DEMONYM_PREV_STOP,
-                             GEORGIA_CUES, LANGUAGES, NAME_LIKE_COUNTRIES, PUBLIC_BODY_WORDS, WATER_WORDS)
+                             GEORGIA_CUES, LANGUAGES, NAME_LIKE_COUNTRIES, PUBLIC_BODY_WORDS, STYLE_WORDS,
+                             WATER_WORDS)
 
 # Labels whose entities are handled by their label; inside names of things a country doesn't count.
 _SCAN_SKIP_LABELS = {"GPE", "LOC", "NORP", "ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE", "FAC"}
@@ -51,6 +52,8 @@ def add_span_countries(spans, persons, doc, gaz, countries):
     for i, s in enumerate(spans):
         if i in persons:
             continue
+        if is_style_compound(doc, s.tok_end) and is_former_state(s.text, gaz):
+            continue
         if s.label in ("GPE", "LOC", "FAC"):
             hit = place_hit(s, doc, gaz)
             if hit and (s.label != "FAC" or hit.kind == "place"):
@@ -67,6 +70,20 @@ def add_span_countries(spans, persons, doc, gaz, countries):
             hit = gaz.name(s.text)
             if hit and hit.kind != "demonym" and fold(s.text) not in NAME_LIKE_COUNTRIES:
                 countries.add(s.start, s.end, hit)
+
+
+def is_style_compound(doc, tok_end):
+    """Whether the name ending before token `tok_end` opens a manner or period modifier ("Soviet-style
+    economy", "Soviet-era tanks"). Of a former state that names no country of the story; of a country
+    it still does ("Venezuela-style inflation")."""
+    return (tok_end + 1 < len(doc) and doc[tok_end].text == "-" and not doc[tok_end - 1].whitespace_
+            and doc[tok_end + 1].lower_ in STYLE_WORDS)
+
+
+def is_former_state(text, gaz):
+    """Whether the text names a former state ("Soviet", "Yugoslav"), not a country of today."""
+    hit = gaz.name(text)
+    return hit is not None and hit.kind == "historical"
 
 
 def place_hit(s, doc, gaz):
@@ -178,6 +195,8 @@ def is_scan_ok(span, hit, labels, doc, gaz):
     if text.isupper() and hit.kind != "abbr" and len(text) > 3:
         return False   # "CHINA" in running text is a heading or a name; leave it
     if hit.kind == "demonym" and not is_demonym_ok(doc, gaz, span.start, span.end):
+        return False
+    if hit.kind == "historical" and is_style_compound(doc, span.end):
         return False
     nxt = doc[span.end].lower_ if span.end < len(doc) else ""
     if nxt in WATER_WORDS or nxt in ("dollar", "dollars", "$"):
