@@ -153,13 +153,13 @@ def load_reuters(shared, limit):
 
 def predict_direct(arts):
     """Run NER + Extractor in-process; return ({id: record}, timing)."""
-    from indexer.extract.entities import Extractor
+    from indexer.extract.entities import Extractor, ner_text
     from indexer.extract.nlp import load_nlp
 
     nlp, ex = load_nlp(), Extractor()
     preds, t_ext, words = {}, 0.0, 0
     t0 = time.perf_counter()
-    texts = ((a["title"] + "\n\n" + a["body"], a) for a in arts)
+    texts = ((ner_text(a["title"], a["body"]), a) for a in arts)   # the text the product's NER reads
     for doc, a in nlp.pipe(texts, as_tuples=True, batch_size=32):
         t = time.perf_counter()
         ents = ex.extract(doc, len(a["title"]), a.get("dateline") or None)

@@ -13,6 +13,7 @@ from .curate import BuildCuration, reusable
 from .document import Document
 from .engines import EngineConfig, open_engine
 from .extract.analyze import CHUNK, MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
+from .extract.entities import SEAM
 
 COMMIT_EVERY = 500  # articles per commit: what a kill -9 can lose at most
 
@@ -101,7 +102,7 @@ class _Run:
             report.read += 1
             article.chash = f"{self.analyzer.fingerprint}-{article.content_hash()}"
             article.duplicate = article.id in self.seen
-            if len(article.title) + len(article.body) + 2 > MAX_TEXT:
+            if len(article.title) + len(SEAM) + len(article.body) > MAX_TEXT:
                 self.problem(Problem(article.origin, article.where, f"text longer than {MAX_TEXT:,} "
                                      "characters: entities and topics come from its beginning only",
                                      skipped=False))

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from indexer.extract.aliases import Aliases
-from indexer.extract.entities import Entities, Extractor, Mention
+from indexer.articles import Article
+from indexer.extract.analyze import Analyzer
+from indexer.extract.entities import Entities, Extractor, Mention, ner_text
 from indexer.extract.orgs import clean_org, long_form_before
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "000_0460e67650089926.txt"
@@ -19,7 +21,7 @@ def extractor():
 
 
 def run(nlp, extractor, title, body, dateline=None):
-    return extractor.extract(nlp(title + "\n\n" + body), len(title), dateline)
+    return extractor.extract(nlp(ner_text(title, body)), len(title), dateline)
 
 
 def seed_article():
@@ -280,3 +282,69 @@ def test_new_titles_are_stripped(nlp, extractor):
 ])
 def test_org_text_is_cleaned(text, cleaned):
     assert clean_org(text) == cleaned
+
+
+# ---- issue 11: facets people can count on ---------------------------------------------------------
+
+def surfaces(ents, title, body):
+    """{(facet, value, text the mention points at)} of an extraction."""
+    text = {"title": title, "body": body}
+    return {(m.facet, m.value, text[m.field][m.start:m.end]) for m in ents.mentions}
+
+
+@pytest.mark.parametrize("title, body, glued", [
+    ("Kenya tests vaccine in Kisumu", "Researchers in the city said on Monday that the trial worked.",
+     "Kisumu Researchers"),
+    ("WHO warns about COVID-19", "Very early results show that the virus spreads.", "COVID-19 Very"),
+    ("Scientists study COVID-19", "Very early data from Wuhan University suggest it.", "COVID-19 Very"),
+])
+def test_title_glued_to_body_invents_no_entity_across_the_seam(nlp, title, body, glued):
+    analyzer = Analyzer()
+    analyzer.__dict__["nlp"] = nlp   # the session's pipeline, not a second copy
+    (got,) = analyzer.analyze_batch([Article(id="a", title=title, body=body)])
+    values = got.person + got.org + got.country
+    assert glued not in values
+    assert not [v for v in values if glued.split()[-1] in v.split()]   # no value holds the body's first word
+    for field, start, end, facet, value in got.mentions:
+        text = title if field == "title" else body
+        assert 0 <= start < end <= len(text)
+
+
+def test_mentions_point_at_title_and_body_after_the_seam(nlp, extractor):
+    title, body = "Talks with Angela Merkel in Berlin", "Merkel said on Monday that Germany would help France."
+    ents = run(nlp, extractor, title, body)
+    got = surfaces(ents, title, body)
+    assert ("person", "Angela Merkel", "Angela Merkel") in got
+    assert ("person", "Angela Merkel", "Merkel") in got   # the body's first word, no longer glued to the title
+    assert {("country", "Germany", "Germany"), ("country", "France", "France")} <= got
+    title_mentions = [m for m in ents.mentions if m.field == "title"]
+    assert {title[m.start:m.end] for m in title_mentions} >= {"Angela Merkel", "Berlin"}
+
+
+@pytest.mark.parametrize("title, body, wrong", [
+    ("New studies may bring slug-made glues closer to use in medicine",
+     "New results from Harvard University suggest the glue works.", "Papua New Guinea"),
+    ("Flooding in Central", "Heavy rain flooded Central, a district of Hong Kong, on Monday.",
+     "Central African Republic"),
+    ("Election in Belarus", "The country's Soviet-style economy is in trouble, officials in Minsk said.", "Russia"),
+    ("Vote", "Officials in Minsk kept the Soviet-era tanks, the Belarusian army said.", "Russia"),
+])
+def test_single_words_matched_to_countries(nlp, extractor, title, body, wrong):
+    ents = run(nlp, extractor, title, body)
+    assert wrong not in ents.country
+    assert not [m for m in ents.mentions if m.facet == "country" and m.value == wrong]
+
+
+def test_country_style_compound_still_names_the_country(nlp, extractor):
+    # Only a former state's manner ("Soviet-style") is no country; "Venezuela-style inflation" is Venezuela.
+    ents = run(nlp, extractor, "Campaign", "Voters rightly fear Venezuela-style inflation, the candidate said.")
+    assert "Venezuela" in ents.country
+
+
+def test_entity_running_into_the_seam_ends_with_the_title(nlp, extractor):
+    title, body = "Tesco sells its Polish business to Salling Group A/S", "The deal was announced on Monday."
+    ents = run(nlp, extractor, title, body)
+    assert not [o for o in ents.org if o.endswith(".")]
+    for m in ents.mentions:
+        text = title if m.field == "title" else body
+        assert 0 <= m.start < m.end <= len(text)

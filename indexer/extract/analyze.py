@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from itertools import islice
 
-from ..articles import analysis_text
 from ..facets import SUBTOPIC_JOIN
+from .entities import ner_text
 
 # Bump when extraction changes in a way that should re-extract unchanged articles.
 EXTRACTOR_VERSION = "1"
@@ -97,7 +97,7 @@ class Analyzer:
 
     def analyze_batch(self, articles):
         """Return one Analysis per article, in order."""
-        texts = ((analysis_text(a)[:MAX_TEXT], a) for a in articles)
+        texts = ((ner_text(a.title, a.body)[:MAX_TEXT], a) for a in articles)
         return [self.from_doc(doc, a) for doc, a in self.nlp.pipe(texts, as_tuples=True, batch_size=BATCH)]
 
     def from_doc(self, doc, article):

@@ -1,6 +1,6 @@
 """Person / country / org facet values from a spaCy NER Doc, with the mentions they came from.
 
-The Doc is of `title + "\\n\\n" + body` (see indexer.articles.analysis_text). Rules, in short:
+The Doc is of `ner_text(title, body)`: the title, SEAM, the body. Rules, in short:
 - person: PERSON entities with titles and possessives stripped, junk dropped; a short form joins the
   full name used elsewhere in the article ("Putin" -> "Vladimir Putin"); a string the model labels
   PERSON elsewhere in the article is a person even where it is labelled ORG/GPE/NORP.
@@ -19,7 +19,17 @@ from .orgs import find_orgs
 from .persons import find_persons
 from .places import CountryHits, add_span_countries, scan_caps_title, scan_countries, scan_index
 
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
+
+# Between title and body in the text NER reads. A blank line alone is no sentence end to the model:
+# it runs a title's last words into the body's first ("COVID-19\n\nVery" as one org, "Kisumu
+# Researchers"); a full stop before it ends the title as a sentence. Body offsets start after it.
+SEAM = ".\n\n"
+
+
+def ner_text(title, body):
+    """Return the text NER reads for an article: its title, SEAM, its body."""
+    return f"{title}{SEAM}{body}"
 
 
 @dataclass
@@ -71,10 +81,12 @@ class _Run:
 
     def __init__(self, ex, doc, title_len, dateline):
         self.ex, self.gaz, self.doc = ex, ex.gaz, doc
-        self.title_len, self.body_off = title_len, title_len + 2
         self.dateline = dateline
         # Doc.text and Token attributes are rebuilt on every access: read them once per article.
         self.text = doc.text
+        # SEAM after the title, or a bare blank line (texts made before SEAM; tests of old Docs)
+        sep = len(SEAM) if self.text.startswith(SEAM, title_len) else 2
+        self.title_len, self.body_off = title_len, title_len + sep
         self.words, self.lowers = [], []
         for t in doc:
             self.words.append(t.text)
@@ -87,7 +99,7 @@ class _Run:
     def run(self):
         doc, gaz, hits, words, lowers = self.doc, self.gaz, self.hits, self.words, self.lowers
         ents = doc.ents
-        spans = [s for s in (_clean(e, self.text) for e in ents) if s is not None]
+        spans = [s for s in (_clean(e, self.text, self.title_len) for e in ents) if s is not None]
         if self.caps_title:
             spans = [s for s in spans if s.start >= self.title_len]
         covered = [None] * len(doc)
@@ -136,19 +148,24 @@ class _Run:
     def _mention(self, start, end, facet, value):
         if end <= self.title_len:
             return Mention("title", start, end, facet, value)
+        if start < self.title_len and end <= self.body_off:   # "U.S" + SEAM read as "U.S."
+            return Mention("title", start, self.title_len, facet, value)
         if start >= self.body_off:
             return Mention("body", start - self.body_off, end - self.body_off, facet, value)
         return None
 
 
-def _clean(ent, doc_text=None):
+def _clean(ent, doc_text=None, title_len=None):
     """Strip "the", possessives, edge punctuation and line breaks; return None for nothing left.
 
-    `doc_text` is the Doc's text if the caller has it: slicing it is cheaper than Span.text."""
+    `doc_text` is the Doc's text if the caller has it: slicing it is cheaper than Span.text. An
+    entity that runs from the title into SEAM ends with the title ("Salling Group A/S" + ".")."""
     start = ent.start_char
     end = ent.end_char
     label = ent.label_
     text = doc_text[start:end] if doc_text is not None else ent.text
+    if title_len is not None and start < title_len < end:
+        text, end = text[:title_len - start], title_len
     lead = len(text) - len(text.lstrip(EDGE_PUNCT))
     text, start = text[lead:], start + lead
     if text[:3].lower() == "the" and text[3:4].isspace() and label != "PERSON":   # "the\nDepartment"
