@@ -317,11 +317,11 @@ def stats(index_dir, top, engine, engine_url):
     def go():
         store = open_engine(config)
         try:
-            return index_stats(store, top)
+            return index_stats(store, top), store.curation()
         finally:
             store.close()
 
-    info = run(go)
+    info, curation = run(go)
     click.echo(f"index:    {terminal_safe(info.location)}")
     click.echo(f"articles: {info.articles}")
     click.echo(f"size:     {info.size_bytes / 1e6:.1f} MB")
@@ -331,6 +331,130 @@ def stats(index_dir, top, engine, engine_url):
         click.echo(f"\n{facet} ({info.distinct[facet]} distinct)")
         for value, count in values:
             click.echo(f"  {count:6d}  {terminal_safe(value)}")
+    active = curation.active()
+    click.echo(f"\ncuration ({curation.version} changes, {len(active)} in effect; `curate list` shows the log)")
+    for change in active:
+        click.echo(f"  {change.n:4d}  {terminal_safe(change.describe())}")
+
+
+# --- curate: the index's curation (docs/ALIASES.md) -----------------------------------------
+def curate_options(fn):
+    """Add --index-dir, the engine options and --by to a curate command."""
+    fn = click.option("--by", default=lambda: os.environ.get("USER") or "cli", show_default="$USER",
+                      help="Name recorded with the change.")(fn)
+    return index_dir_option(engine_options(fn))
+
+
+@cli.group()
+def curate():
+    """Fix entities in the index: merge, hide, move, not an entity, undo; export or import as TOML.
+
+    A change is stored with the index and rewrites the stored values of the articles it touches
+    (no NER); it is kept across index, --rebuild and --prune.
+    """
+
+
+def _curating(index_dir, engine, engine_url, fn):
+    """Open the engine, call fn(engine), close it; library errors become one error line."""
+    from indexer.engines import open_engine
+
+    config = engine_config(index_dir, engine, engine_url)
+
+    def go():
+        store = open_engine(config)
+        try:
+            return fn(store)
+        finally:
+            store.close()
+    return run(go)
+
+
+def _changed(result):
+    click.echo(f"change {result.change.n}: {terminal_safe(result.change.describe())}; "
+               f"{result.rewritten} article(s) rewritten")
+    if result.pending:
+        click.echo(f"note: {result.pending}", err=True)
+
+
+def _curate_command(op, *params):
+    """Make `curate OP` from its click arguments, all of which go to indexer.curate.change()."""
+    def command(index_dir, engine, engine_url, by, **args):
+        from indexer import curate as library
+
+        _changed(_curating(index_dir, engine, engine_url,
+                           lambda store: library.change(store, op, by=by, **args)))
+    for param in reversed(params):
+        command = param(command)
+    return command
+
+
+curate.command("merge", help="Count VALUE of FACET as INTO (\"Zelenskyy\" into \"Volodymyr Zelensky\").")(
+    curate_options(_curate_command("merge", click.argument("facet"), click.argument("value"),
+                                   click.argument("target", metavar="INTO"))))
+curate.command("hide", help="Never show VALUE of FACET.")(
+    curate_options(_curate_command("hide", click.argument("facet"), click.argument("value"))))
+curate.command("move", help="Move VALUE from FACET to the facet TO (person <-> org).")(
+    curate_options(_curate_command("move", click.argument("facet"), click.argument("value"),
+                                   click.argument("target", metavar="TO"))))
+curate.command("not-entity", help="VALUE is no entity: drop it from person, country and org.")(
+    curate_options(_curate_command("not-entity", click.argument("value"))))
+curate.command("undo", help="Undo change N (see `curate list`); undoing an undo applies its change again.")(
+    curate_options(_curate_command("undo", click.argument("undo", metavar="N", type=int))))
+
+
+@curate.command("list")
+@curate_options
+def curate_list(index_dir, engine, engine_url, by):
+    """Show the log: every change with when, by whom, and whether it is undone."""
+    curation = _curating(index_dir, engine, engine_url, lambda store: store.curation())
+    if not curation:
+        click.echo("no curation yet")
+    for c in curation.changes:
+        state = " (undone)" if c.n in curation.undone else ""
+        click.echo(f"{c.n:4d}  {c.at}  {terminal_safe(c.by or '-'):12s}  {terminal_safe(c.describe())}{state}")
+
+
+@curate.command("export")
+@curate_options
+@click.option("--plain", is_flag=True, help="Only what an aliases file can say (index --aliases reads it); "
+                                            "moves and not-entity marks are left out and named.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: standard output).")
+def curate_export(index_dir, engine, engine_url, by, plain, output):
+    """Write the changes in effect as an aliases TOML file (docs/ALIASES.md)."""
+    from indexer.curation_toml import to_toml
+
+    curation = _curating(index_dir, engine, engine_url, lambda store: store.curation())
+    text, left_out = to_toml(curation, plain=plain)
+    output.write(text)
+    for what in left_out:
+        click.echo(f"note: left out (no aliases-file form): {terminal_safe(what)}", err=True)
+
+
+@curate.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@curate_options
+def curate_import(path, index_dir, engine, engine_url, by):
+    """Add the merges, hides, moves and not-entity marks of an aliases TOML file to the curation."""
+    from indexer import curate as library
+    from indexer.curation_toml import import_toml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        click.echo(f"error: {path}: cannot read it as UTF-8 text ({err})", err=True)
+        sys.exit(1)
+    added = {}
+
+    def add(curation):
+        new, added["n"] = import_toml(curation, text, path, by=by)
+        return new
+
+    result = _curating(index_dir, engine, engine_url, lambda store: library.replace_all(store, add, by=by))
+    click.echo(f"{added.get('n', 0)} change(s) added from {terminal_safe(path)}; "
+               f"{result.rewritten} article(s) rewritten")
+    if result.pending:
+        click.echo(f"note: {result.pending}", err=True)
 
 
 @cli.command()
@@ -364,11 +488,18 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
                                      "always; '*' for any: not behind a proxy that checks it).")
 @click.option("--access-token-file", type=click.File("r", encoding="utf-8"),
               help="Require the token in this file on every request (also FACETWIRE_ACCESS_TOKEN).")
+@click.option("--curation", "curation_on", is_flag=True,
+              help="Let the explorer change the curation (merge, hide, move, not an entity, undo).")
+@click.option("--curation-token", "curation_token_file", type=click.File("r", encoding="utf-8"),
+              help="With --curation: every change needs a token of this file, lines NAME TOKEN "
+                   "(also FACETWIRE_CURATION_TOKEN); the name is logged with the change.")
 @engine_options
-def serve(index_dir, host, port, threads, allowed, access_token_file, engine, engine_url):
+def serve(index_dir, host, port, threads, allowed, access_token_file, curation_on, curation_token_file,
+          engine, engine_url):
     """Serve the explorer with a production WSGI server (waitress)."""
     from indexer.engines import open_engine
     from web import create_app
+    from web.curation import read_curation_tokens
     from web.serve import serve as serve_app
 
     config = engine_config(str(Path(index_dir).resolve()), engine, engine_url)
@@ -383,7 +514,16 @@ def serve(index_dir, host, port, threads, allowed, access_token_file, engine, en
                    + ("" if token else " (set FACETWIRE_ACCESS_TOKEN or --access-token-file to require a token)")
                    + ("" if allowed else "; requests are answered only for the host names given with --allow-host"),
                    err=True)
-    app = create_app({"ENGINE_CONFIG": config, "ALLOWED_HOSTS": hosts, "ACCESS_TOKEN": token or None})
+    curation_tokens = run(lambda: read_curation_tokens(
+        curation_token_file.read() if curation_token_file else os.environ.get("FACETWIRE_CURATION_TOKEN", ""),
+        curation_token_file.name if curation_token_file else "FACETWIRE_CURATION_TOKEN"))
+    if curation_tokens and not curation_on:
+        raise click.UsageError("--curation-token (or FACETWIRE_CURATION_TOKEN) needs --curation")
+    if curation_on and host not in LOOPBACK and not curation_tokens:
+        click.echo("warning: --curation without --curation-token on a public address: anyone who can "
+                   "reach it can change the curation", err=True)
+    app = create_app({"ENGINE_CONFIG": config, "ALLOWED_HOSTS": hosts, "ACCESS_TOKEN": token or None,
+                      "CURATION": curation_on, "CURATION_TOKENS": curation_tokens})
     click.echo(f"Facetwire explorer on http://{host}:{port}/  (index: {checked.describe()}; Ctrl-C to stop)")
     try:
         serve_app(app, host=host, port=port, threads=threads)

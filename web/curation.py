@@ -1,0 +1,195 @@
+"""Curating from the browser: POST /curate (merge, hide, move, not an entity, undo) and the log at /curation.
+
+Writing is off unless the app's CURATION is true (`serve --curation`). Then every POST needs:
+- the CSRF token of the page it came from: a random value in the HttpOnly, SameSite=Strict cookie
+  fw_csrf, and its HMAC under the process's secret in the form field `csrf` (double submit, signed);
+  an Origin header, when sent, must name this server;
+- with CURATION_TOKENS set (`--curation-token FILE`, FACETWIRE_CURATION_TOKEN), one of the tokens:
+  `Authorization: Bearer TOKEN`, or basic auth with the token as password. Its name is recorded
+  with the change (the log says when, what and by whom), and written to the server log.
+Forms are plain HTML forms (303 back to the page they came from); htmx boosts them.
+"""
+import hmac
+import logging
+import secrets
+from hashlib import sha256
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import Unauthorized
+
+from indexer import curate
+from indexer.curation import CURATED, MOVABLE, CurationError, CurationConflict
+from indexer.curation_toml import to_toml
+from indexer.errors import FacetwireError
+
+from .engine import engine
+
+log = logging.getLogger(__name__)
+bp = Blueprint("curation", __name__)
+
+CSRF_COOKIE = "fw_csrf"
+OPS = ("merge", "hide", "move", "not-entity", "undo")
+
+
+def read_curation_tokens(text, where):
+    """Return {token: name} of lines "NAME TOKEN" (or a bare TOKEN, named "curator"); '#' starts a comment."""
+    tokens = {}
+    for n, line in enumerate(text.replace(",", "\n").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) > 2 or len(parts[-1]) < 16:
+            raise FacetwireError(f"{where}, line {n}: expected NAME TOKEN, a token of 16 characters or more")
+        name, token = (parts if len(parts) == 2 else ("curator", parts[0]))
+        tokens[token] = name
+    return tokens
+
+
+def init_app(app):
+    app.config.setdefault("CURATION", False)
+    app.config.setdefault("CURATION_TOKENS", {})
+    app.extensions["facetwire_csrf_secret"] = secrets.token_bytes(32)
+    app.after_request(_csrf_cookie)
+    app.context_processor(lambda: {"curation": curation_context()})
+
+
+def curation_on():
+    return bool(current_app.config.get("CURATION"))
+
+
+def _sign(nonce):
+    return hmac.new(current_app.extensions["facetwire_csrf_secret"], nonce.encode(), sha256).hexdigest()
+
+
+def _nonce():
+    nonce = request.cookies.get(CSRF_COOKIE, "")
+    if len(nonce) != 32 or not nonce.isalnum():
+        nonce = request.environ.setdefault("facetwire.csrf_nonce", secrets.token_hex(16))
+    return nonce
+
+
+def csrf_token():
+    """Return the token a form of this page carries (its cookie is set with the response)."""
+    return _sign(_nonce())
+
+
+def _csrf_cookie(response):
+    if curation_on() and request.cookies.get(CSRF_COOKIE) != _nonce():
+        response.set_cookie(CSRF_COOKIE, _nonce(), httponly=True, samesite="Strict",
+                            secure=request.is_secure, path="/")
+    return response
+
+
+def curation_context():
+    """What templates need to show the controls: None when writing is off."""
+    if not curation_on():
+        return None
+    return {"csrf": csrf_token(), "action": url_for("curation.change"), "next": request.full_path.rstrip("?"),
+            "movable": MOVABLE, "curated": CURATED}
+
+
+class CuratorRequired(Unauthorized):
+    description = ("Changing the curation needs a curation token: send `Authorization: Bearer TOKEN`, or "
+                   "give the token as the password when the browser asks.")
+
+
+def is_curator_header(header):
+    """Return the name of the curation token in an Authorization header, or None."""
+    kind, _, value = (header or "").partition(" ")
+    if kind.lower() == "bearer":
+        given = value.strip()
+    elif kind.lower() == "basic":
+        from base64 import b64decode
+        from binascii import Error as Base64Error
+        try:
+            given = b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (Base64Error, UnicodeDecodeError, ValueError):
+            return None
+    else:
+        return None
+    for token, name in (current_app.config.get("CURATION_TOKENS") or {}).items():
+        if hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
+            return name
+    return None
+
+
+def _check_post():
+    """Abort unless writing is on, the CSRF token matches and (when tokens are set) one is given."""
+    if not curation_on():
+        abort(403, description="Curation is off on this server: start it with `serve --curation` to change entities.")
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+        abort(403, description="This change came from another site's page; make it from this server's pages.")
+    cookie, given = request.cookies.get(CSRF_COOKIE, ""), request.form.get("csrf", "")
+    if not cookie or not given or not hmac.compare_digest(_sign(cookie), given):
+        abort(403, description="The form's CSRF token is missing or stale: reload the page and try again.")
+    if current_app.config.get("CURATION_TOKENS"):
+        name = is_curator_header(request.headers.get("Authorization"))
+        if name is None:
+            raise CuratorRequired()
+        return name
+    return "local"
+
+
+def _safe_next(target):
+    """Return target when it is a path of this site, else the curation page."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("curation.log_page")
+
+
+@bp.post("/curate")
+def change():
+    by = _check_post()
+    form = request.form
+    op = form.get("op", "")
+    if op not in OPS:
+        abort(400, description=f"Unknown change {op[:40]!r}: expected one of {', '.join(OPS)}.")
+    try:
+        undo = int(form.get("undo", "0") or 0)
+    except ValueError:
+        abort(400, description="undo must be the number of a change.")
+    target = form.get("target", "")
+    if op == "merge" and not target.strip():
+        target = form.get("target_free", "")
+    try:
+        result = curate.change(engine(), op, form.get("facet", ""), form.get("value", ""), target,
+                               by=by, undo=undo)
+    except CurationConflict as err:
+        abort(409, description=str(err))
+    except CurationError as err:
+        abort(400, description=str(err))
+    log.info("curation change %d by %s: %s; %d article(s) rewritten%s", result.change.n, by,
+             result.change.describe(), result.rewritten, f" ({result.pending})" if result.pending else "")
+    back = _safe_next(form.get("next"))
+    sep = "&" if "?" in back else "?"
+    return redirect(back + sep + urlencode({"curated": result.change.n}), code=303)
+
+
+@bp.get("/curation")
+def log_page():
+    curation = engine().curation()
+    undone = curation.undone
+    changes = [{"n": c.n, "at": c.at, "by": c.by, "what": c.describe(), "undone": c.n in undone,
+                "undoable": c.n not in undone} for c in reversed(curation.changes)]
+    return render_template("curation.html", changes=changes, version=curation.version,
+                           active=len(curation.active()), export_url=url_for("curation.export"),
+                           writing=curation_on())
+
+
+@bp.get("/curation.toml")
+def export():
+    text, _left_out = to_toml(engine().curation())
+    return current_app.response_class(text, mimetype="application/toml",
+                                      headers={"Content-Disposition": 'attachment; filename="curation.toml"'})
+
+
+@bp.get("/api/curation")
+def api_log():
+    curation = engine().curation()
+    return {"version": curation.version, "writing": curation_on(),
+            "changes": [{**c.to_json(), "describe": c.describe(), "undone": c.n in curation.undone}
+                        for c in curation.changes]}
