@@ -13,6 +13,7 @@ from flask import url_for
 from indexer.export import TEXT_COLUMNS
 from indexer.extract.stemming import stem
 from indexer.facets import EXPORTED_LISTS, NAMES, PANELS, SUBTOPIC_JOIN, subtopic_label
+from indexer.search.insights import Series, copy_request, series_request
 from indexer.search.query import OPERATORS
 from indexer.search.request import MAX_QUERY, SORTS
 from indexer.search.results import children, top_values
@@ -60,6 +61,8 @@ class FacetValue:
     exclude_url: str
     key: str = ""             # stable id base of its controls: htmx gives focus back to the same id
     count_title: str = ""     # what the count means, for a tooltip and screen readers
+    trend_url: str = ""       # its trend within the search (web/insights.py)
+    related_url: str = ""     # who appears with it within the search
     children: list = field(default_factory=list)
     open: bool = False
 
@@ -118,9 +121,26 @@ def facet_value(base, name, value, count, req, label=None):
     neg = "not_" + name
     toggle = urls.remove(base, name, value) if selected else urls.add(urls.remove(base, neg, value), name, value)
     exclude = urls.remove(base, neg, value) if excluded else urls.add(urls.remove(base, name, value), neg, value)
+    trend, related = insight_urls(req, name, value)
     return FacetValue(label or value, value, count, selected, excluded,
                       explorer_url(toggle), explorer_url(exclude), key=value_key(name, value),
-                      count_title=count_title(label or value, count, selected, excluded))
+                      count_title=count_title(label or value, count, selected, excluded),
+                      trend_url=trend, related_url=related)
+
+
+def set_pairs(req):
+    """Return a search's set as URL pairs: words, filters, dates (no sort, no paging)."""
+    return [(k, v) for k, v in req.params(page=False) if k not in ("sort", "per_page")]
+
+
+def insight_urls(req, name, value):
+    """Return (trend URL, related URL) of a facet value within the search, its own exclude dropped."""
+    base = copy_request(req)
+    if value in base.excludes.get(name, ()):
+        base.excludes[name] = [v for v in base.excludes[name] if v != value]
+    narrower = series_request(base, Series("", "", facet=name, value=value))
+    return (urls.url(url_for("pages.trends"), set_pairs(base) + [("s", f"{name}:{value}")]),
+            urls.url(url_for("pages.related"), set_pairs(narrower)))
 
 
 def panel(name, title, counts, req, ui, base):
@@ -273,26 +293,37 @@ def pager(page, pages, base):
             "links": items if pages > 1 else []}
 
 
-def histogram(buckets, req, base, width=260, height=56):
-    """Return SVG bar geometry for the date histogram; each bar links to its date range."""
+HISTOGRAM_UNITS = {10: "day", 7: "month", 4: "year"}   # by the length of a bucket's label
+COUNTED_BARS = 36          # up to this many bars, each shows its count; more: only the peak's
+
+
+def histogram(buckets, req, base, height=58, label_room=15):
+    """Return the date histogram's bars: x and width in % of the chart (so its text never scales), y in px.
+
+    Each bar links to its date range and shows its count (all of them up to COUNTED_BARS bars).
+    """
     if not buckets:
         return None
     top = max(b.count for b in buckets) or 1
-    step = width / len(buckets)
+    step = 100 / len(buckets)
     plain = urls.remove(urls.remove(base, "from"), "to")
     bars = []
     for i, b in enumerate(buckets):
-        h = round(b.count / top * (height - 2), 1) if b.count else 0
+        h = max(round(b.count / top * (height - 2), 1), 1) if b.count else 0
         selected = bool((req.date_from or req.date_to) and (not req.date_from or b.end >= req.date_from)
                         and (not req.date_to or b.start <= req.date_to))
-        bars.append({"x": round(i * step, 2), "y": round(height - max(h, 1 if b.count else 0), 1),
-                     "w": round(max(step - 1, 0.6), 2), "h": max(h, 1 if b.count else 0),
-                     "hit_y": 0, "hit_h": height, "label": b.label, "count": b.count,
+        shown = b.count and (len(buckets) <= COUNTED_BARS or b.count == top)
+        bars.append({"x": f"{i * step:.3f}%", "w": f"{max(step * 0.82, 0.15):.3f}%",
+                     "cx": f"{(i + 0.41) * step:.3f}%", "y": round(label_room + height - h, 1), "h": h,
+                     "label": b.label, "count": b.count, "count_text": f"{b.count:,}" if shown else "",
+                     "count_y": round(label_room + height - h - 3, 1),
                      "title": f"{b.label}: {b.count:,} article{'s' if b.count != 1 else ''}",
                      "url": explorer_url(plain + [("from", b.start.isoformat()), ("to", b.end.isoformat())]),
                      "selected": selected})
-    return {"width": width, "height": height, "bars": bars, "first": buckets[0].label,
-            "last": buckets[-1].label, "max": top}
+    unit = HISTOGRAM_UNITS.get(len(buckets[0].label), "month")
+    return {"height": height + label_room, "bars": bars, "first": buckets[0].label,
+            "last": buckets[-1].label, "max": top, "unit": unit,
+            "trend_url": urls.url(url_for("pages.trends"), set_pairs(req) + [("unit", unit)])}
 
 
 def page_title(req, chip_list, page):
@@ -350,6 +381,7 @@ def search_page(result, ui, per_page_choices=None):
         "export_jsonl": urls.url(url_for("api.export_api"), req.params(page=False) + [("format", "jsonl")]),
         "export": export_view(req),
         "api_url": urls.url(url_for("api.search_api"), req.params()),
+        "related_url": urls.url(url_for("pages.related"), set_pairs(req)),
         # The search's Atom feed: always its newest articles, so sort and paging are left out (web/feeds.py).
         "feed_url": urls.url(url_for("feeds.atom"), urls.remove(urls.remove(req.params(page=False), "sort"),
                                                                 "per_page")),

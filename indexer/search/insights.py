@@ -183,11 +183,18 @@ def _is_query(value):
     return any(ch in value for ch in '*?()"') or any(w in ("AND", "OR", "NOT") for w in value.split())
 
 
+def copy_request(base):
+    """Return a copy of a SearchRequest's words, filters and dates (first page, default order)."""
+    return base.__class__(q=base.q, filters={k: list(v) for k, v in base.filters.items()},
+                          excludes={k: list(v) for k, v in base.excludes.items()},
+                          date_from=base.date_from, date_to=base.date_to)
+
+
 def series_request(base, series):
     """Return base (a SearchRequest) narrowed to one series: its facet value as a filter, or its words AND-ed."""
-    req = base.__class__(q=base.q, filters={k: list(v) for k, v in base.filters.items()},
-                         excludes={k: list(v) for k, v in base.excludes.items()},
-                         date_from=base.date_from, date_to=base.date_to)
+    req = copy_request(base)
+    if not (series.facet or series.q):
+        return req
     if series.facet:
         chosen = req.filters.get(series.facet) or []
         if chosen and series.value not in chosen:

@@ -43,7 +43,9 @@ def date_clause(request):
     bounds = {}
     if request.date_from:
         bounds["gte"] = request.date_from.isoformat()
-    if request.date_to:
+    if request.date_to == date.max:   # no next day to stop before
+        bounds["lte"] = f"{date.max.isoformat()}T23:59:59.999"
+    elif request.date_to:
         bounds["lt"] = (request.date_to + timedelta(days=1)).isoformat()  # the whole last day
     return {"range": {"date": bounds}}
 
