@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.errors import EngineError, IndexMissing, IndexUnavailable
 from indexer.search.query import QueryTooCostly
 
-from . import api, engine, feeds, openapi, pages, security
+from . import api, curation, engine, feeds, openapi, pages, security
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,8 @@ def create_app(test_config=None):
         WIKINEWS_ATTRIBUTION=None,   # None: shown when the index holds Wikinews articles
         ALLOWED_HOSTS=list(security.LOOPBACK_HOSTS),  # Host header names answered ("*": any)
         ACCESS_TOKEN=None,           # set: every request needs it (web/security.py)
+        CURATION=False,              # True (`serve --curation`): the explorer may change the curation
+        CURATION_TOKENS={},          # {token: name}: then a change needs one (web/curation.py)
         EXPORT_SLOTS=2,              # exports streaming at once; the other threads stay interactive
         JSON_SORT_KEYS=False,
     )
@@ -39,10 +41,12 @@ def create_app(test_config=None):
     engine.init_app(app)
     HTMX(app)  # request.headers' HX-* as app.htmx
     security.init_app(app)
+    curation.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(curation.bp)
     app.after_request(_headers)
     app.after_request(security.challenge)
     app.register_error_handler(HTTPException, _http_error)

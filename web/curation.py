@@ -19,7 +19,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.exceptions import Unauthorized
 
 from indexer import curate
-from indexer.curation import CURATED, MOVABLE, CurationError, CurationConflict
+from indexer.curation import CURATED, MAX_VALUE as MAX_CHANGE_VALUE, MOVABLE, CurationConflict, CurationError
 from indexer.curation_toml import to_toml
 from indexer.errors import FacetwireError
 
@@ -30,6 +30,10 @@ bp = Blueprint("curation", __name__)
 
 CSRF_COOKIE = "fw_csrf"
 OPS = ("merge", "hide", "move", "not-entity", "undo")
+# What the log page reads from its URL (after a change redirects to it).
+LOG_PARAMS = {"done": "The change just made: said at the top.", "rewritten": "How many articles it rewrote.",
+              "pending": "1: an indexing run holds the index, the change applies when it ends.",
+              "back": "The page the change was made from (a path of this site)."}
 
 
 def read_curation_tokens(text, where):
@@ -86,7 +90,10 @@ def curation_context():
     """What templates need to show the controls: None when writing is off."""
     if not curation_on():
         return None
-    return {"csrf": csrf_token(), "action": url_for("curation.change"), "next": request.full_path.rstrip("?"),
+    here = request.full_path.rstrip("?")
+    if request.endpoint == "curation.log_page":   # undo from the log: back to where the change was made
+        here = _safe_next(request.args.get("back", ""), "")
+    return {"csrf": csrf_token(), "action": url_for("curation.change"), "next": here,
             "movable": MOVABLE, "curated": CURATED}
 
 
@@ -133,12 +140,13 @@ def _check_post():
     return "local"
 
 
-def _safe_next(target):
-    """Return target when it is a path of this site, else the curation page."""
+def _safe_next(target, default=None):
+    """Return target when it is a path of this site (not the log itself), else default."""
     parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+    if (target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target and parts.path != "/curation"):
         return target
-    return url_for("curation.log_page")
+    return default
 
 
 @bp.post("/curate")
@@ -164,9 +172,13 @@ def change():
         abort(400, description=str(err))
     log.info("curation change %d by %s: %s; %d article(s) rewritten%s", result.change.n, by,
              result.change.describe(), result.rewritten, f" ({result.pending})" if result.pending else "")
+    args = {"done": result.change.n, "rewritten": result.rewritten}
+    if result.pending:
+        args["pending"] = 1
     back = _safe_next(form.get("next"))
-    sep = "&" if "?" in back else "?"
-    return redirect(back + sep + urlencode({"curated": result.change.n}), code=303)
+    if back:
+        args["back"] = back
+    return redirect(url_for("curation.log_page") + "?" + urlencode(args), code=303)
 
 
 @bp.get("/curation")
@@ -175,9 +187,17 @@ def log_page():
     undone = curation.undone
     changes = [{"n": c.n, "at": c.at, "by": c.by, "what": c.describe(), "undone": c.n in undone,
                 "undoable": c.n not in undone} for c in reversed(curation.changes)]
+    done, rewritten = _number(request.args.get("done")), _number(request.args.get("rewritten"))
+    done = next(({"n": c.n, "what": c.describe()} for c in curation.changes if c.n == done), None)
     return render_template("curation.html", changes=changes, version=curation.version,
                            active=len(curation.active()), export_url=url_for("curation.export"),
-                           writing=curation_on())
+                           writing=curation_on(), action=url_for("curation.change"), done=done,
+                           rewritten=rewritten if done else None, pending=bool(request.args.get("pending")),
+                           back_url=_safe_next(request.args.get("back", ""), ""))
+
+
+def _number(text):
+    return int(text) if text and text.isdecimal() and len(text) < 10 else None
 
 
 @bp.get("/curation.toml")

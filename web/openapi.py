@@ -21,6 +21,7 @@ from indexer.search.request import (MAX_PAGE, MAX_QUERY, MAX_VALUE, MAX_VALUES, 
                                     SORTS)
 
 from . import viewmodels as vm
+from .curation import CURATED, LOG_PARAMS, MAX_CHANGE_VALUE, OPS
 from .feeds import FEED_SIZE, UNDATED
 from .insights import TREND_FORMATS
 
@@ -49,7 +50,8 @@ def spec():
         if rule.endpoint in UNDOCUMENTED or rule.endpoint not in OPERATIONS:
             continue
         path = RULE_ARG.sub(r"{\1}", rule.rule)
-        paths.setdefault(path, {})["get"] = {"operationId": rule.endpoint, **OPERATIONS[rule.endpoint]}
+        method = "post" if "POST" in (rule.methods or ()) else "get"
+        paths.setdefault(path, {})[method] = {"operationId": rule.endpoint, **OPERATIONS[rule.endpoint]}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -167,7 +169,10 @@ ERROR_TEXT = {
     400: "A request that cannot be answered: a bad id or option, or a host name this server does not answer to.",
     401: "Only when the server has an access token: send `Authorization: Bearer TOKEN` "
          "(or basic auth, the token as password).",
+    403: "Curation: writing is off (serve --curation), or the form's CSRF token is missing, stale or from "
+         "another site's page.",
     404: "No article with that id.",
+    409: "Curation: the log changed under this change again and again; try again.",
     503: "No index yet, the index is unavailable, or the server cannot take this request now (export: other "
          "exports are running): try again.",
 }
@@ -278,6 +283,7 @@ SECURITY_SCHEMES = {
     "password": {"type": "http", "scheme": "basic", "description": "Any user name, the access token as password."},
 }
 
+LOG_PARAMETERS = [query(name, {"type": "string"}, text) for name, text in LOG_PARAMS.items()]
 EXPLORER = "The explorer: results, facet panels, date histogram. An htmx request for #explorer gets the fragment."
 OPERATIONS = {
     "pages.home": html_page("The explorer", EXPLORER + " The same page as /search.",
@@ -347,6 +353,44 @@ OPERATIONS = {
         "responses": {"200": {"description": "The OpenAPI document.", **content(JSON, {"type": "object"})},
                       **errors(JSON, 400, 401)}},
 }
+
+
+# Curation (web/curation.py): the log, its TOML export, and the one writing operation.
+CHANGE_FORM = {"type": "object", "required": ["csrf", "op"], "properties": {
+    "csrf": {"type": "string", "description": "The token of the page the form came from (its cookie goes with it)."},
+    "op": {"type": "string", "enum": list(OPS)},
+    "facet": {"type": "string", "enum": ["", *CURATED], "description": "merge, hide, move: the value's facet."},
+    "value": {"type": "string", "maxLength": MAX_CHANGE_VALUE, "description": "The value changed."},
+    "target": {"type": "string", "maxLength": MAX_CHANGE_VALUE,
+               "description": "merge: the value it counts as; move: the facet it moves to."},
+    "undo": {"type": "string", "description": "undo: the number of the change to undo."},
+    "next": {"type": "string", "description": "The page to offer going back to (a path of this site)."}}}
+CURATION_LOG = {"type": "object", "required": ["version", "writing", "changes"], "properties": {
+    "version": {"type": "integer", "minimum": 0}, "writing": {"type": "boolean"},
+    "changes": {"type": "array", "items": {"type": "object", "required": ["n", "op", "describe", "undone"]}}}}
+OPERATIONS.update({
+    "curation.change": {
+        "summary": "Change the curation", "tags": ["curation"],
+        "description": "Merge, hide, move (person <-> org), mark not an entity, or undo; the stored values of the "
+                       "articles it touches are rewritten at once. Only with `serve --curation`; with curation "
+                       "tokens, `Authorization: Bearer TOKEN` of one. Answers 303 to the log page.",
+        "parameters": [],
+        "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": CHANGE_FORM}}},
+        "responses": {"303": {"description": "Done: the log page, saying what changed.",
+                              "headers": {"Location": {"schema": {"type": "string"}}}},
+                      **errors(HTML, 400, 401, 403, 409, 503)}},
+    "curation.log_page": html_page("Curation log", "Every change with when, by whom and whether it is undone; "
+                                   "undo buttons when writing is on.", LOG_PARAMETERS),
+    "curation.export": {
+        "summary": "Curation as an aliases file", "tags": ["curation"], "parameters": [],
+        "description": "The changes in effect as TOML (docs/ALIASES.md).",
+        "responses": {"200": {"description": "The file.", **content("application/toml", {"type": "string"})},
+                      **errors(HTML, 400, 401, 503)}},
+    "curation.api_log": {
+        "summary": "Curation log", "tags": ["api"], "parameters": [], "description": "The log of changes.",
+        "responses": {"200": {"description": "The log.", **content(JSON, CURATION_LOG)},
+                      **errors(JSON, 400, 401, 503)}},
+})
 
 
 # --- the page -----------------------------------------------------------------------------------
