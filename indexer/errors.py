@@ -13,6 +13,10 @@ class IndexUnavailable(IndexMissing):
     """The live index exists but cannot be read now (being replaced, removed or broken)."""
 
 
+class IndexOutdated(IndexUnavailable):
+    """The live index was written in a format this version cannot search: it must be rebuilt."""
+
+
 class IndexBusy(FacetwireError):
     """Another indexing run holds the index."""
 

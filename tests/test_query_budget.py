@@ -17,7 +17,7 @@ from indexer.engines.whoosh import WhooshEngine
 from indexer.engines.whoosh.evaluate import evaluate
 from indexer.engines.whoosh.expand import Expanded
 from indexer.engines.whoosh.parse import parse_query
-from indexer.engines.whoosh.schema import get_schema
+from indexer.engines.whoosh.schema import WORDS, get_schema
 from indexer.engines.whoosh.searching import ordered_docnums, search
 from indexer.search import syntax as s
 from indexer.search.query import (BUSY_NOTE, DEFAULT_BUDGET, EXACT_NOTE, LEADING_HINT, MAX_FUZZY, ONE_LETTER_NOTE,
@@ -107,7 +107,7 @@ def expanded(searcher, q, budget=DEFAULT_BUDGET):
     parsed = parse_query(q, searcher.schema, budget, Expander(searcher, cost))
     out = {}
     for leaf in parsed.query.leaves():
-        if isinstance(leaf, Expanded):
+        if isinstance(leaf, Expanded) and leaf.fieldname != WORDS:   # WORDS: the words as written they require
             out.setdefault(leaf.fieldname, set()).update(leaf.words)
     return out, cost
 

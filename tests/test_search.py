@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.engines.whoosh import counting as facets, store
 from indexer.engines.whoosh.evaluate import evaluate
 from indexer.engines.whoosh.parse import parse_query
+from indexer.engines.whoosh.schema import WORDS, words_text
 from indexer.engines.whoosh.searching import search
 from indexer.facets import join_values
 from indexer.search.request import MAX_PAGE, SearchRequest
@@ -20,6 +21,7 @@ from handmade import ARTICLES, FACET_NAMES, expected_ids, values_of
 
 def document(article):
     doc = {k: article[k] for k in ("id", "title", "body")}
+    doc[WORDS] = words_text(article["title"], article["body"])   # as schema.to_fields
     if article["date"]:
         doc["date"] = article["date"]
         doc["date_iso"] = article["date"].isoformat()
@@ -324,6 +326,7 @@ ENGINE_QUERIES = [
     'country:Spain AND NOT harbour', "date:2020", "harbour date:[2020-03 to 2021-12]", "nothingmatches",
     "harbour AND nothingmatches", "NOT nothingmatches", "*", '"flood warning was issued"', '"harbour wall"~3',
     '"strike strike"', '"warning for the harbour" OR "arts festival"', '"crowds filled" AND NOT festival',
+    "harbour REQUIRE strike", "vacc* REQUIRE (harbour OR trial)", "(harbour OR storm) REQUIRE boats",
 ]
 
 
@@ -363,7 +366,7 @@ def test_scores_and_order_are_whooshs(churned, text):
     assert [s for _, s in hits] == pytest.approx([s for _, s in expected], rel=1e-12)
 
 
-@pytest.mark.parametrize("text", ["harbour", "harbour OR election", "NOT harbour", "strike AND NOT pay"])
+@pytest.mark.parametrize("text", ["harbour", "harbour OR election", "NOT harbour", "strike AND NOT pay", "harbour REQUIRE strike"])
 def test_numpy_scoring_path_is_taken_for_plain_terms(churned, text):
     _mask, scores = evaluate(churned, parse_query(text, churned.schema).query, scored=True)
     assert scores is not None

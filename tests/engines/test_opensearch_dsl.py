@@ -3,7 +3,8 @@ from datetime import datetime
 
 import pytest
 
-from indexer.engines.opensearch.dsl import compile, stemmed_words
+from indexer.engines.opensearch.dsl import compile, pattern_words, stemmed_words
+from indexer.engines.opensearch.mapping import PATTERN_FORM
 from indexer.search import syntax as s
 
 from handmade import ARTICLES, documents, expected_ids
@@ -43,9 +44,12 @@ CASES = [
     (s.Phrase(None, ("harbour", "shipping"), slop=3), ["a01"]),                  # 3 positions apart at most
     (s.Phrase(None, ("harbour", "shipping"), slop=2), []),
     (s.Prefix(None, "vacc"), ["a07", "a09"]),
-    (s.Prefix(None, "vaccinate"), ["a07", "a09"]),  # stemmed as one word (vaccin), as Whoosh does
-    (s.Prefix(None, "vaccinat"), []),               # stems to itself, and no indexed term starts so
-    (s.Prefix(None, "harbours"), having("harbour")),
+    # Issue 13: prefixes and wildcards match the words as written (the words sub-fields), no longer
+    # the stems (Whoosh's parser stemmed "vaccinate*" to vaccin* and found vaccine).
+    (s.Prefix(None, "vaccinate"), []),              # no word starts so
+    (s.Prefix(None, "vaccinat"), ["a07", "a09"]),   # vaccination
+    (s.Prefix(None, "harbours"), []),
+    (s.Wildcard(None, "*ine"), ["a07"]),            # vaccine; its stem vaccin does not end so
     (s.Prefix(None, "HARB"), having("harbour")),
     (s.Wildcard(None, "h?rbour"), having("harbour")),
     (s.Wildcard(None, "*"), ALL),
@@ -56,7 +60,8 @@ CASES = [
     (T("election", "body"), ["a02", "a04", "a08", "a11"]),
     (s.Phrase("body", ("election", "challenge")), ["a08"]),
     (T("Joe Biden", "person"), of("person", "Joe Biden")),
-    (T("joe biden", "person"), []),                                            # facet values are exact
+    (T("joe biden", "person"), of("person", "Joe Biden")),                     # case and accents ignored (issue 13)
+    (T("election", "subtopic"), of("subtopic", "politics and government › election")),   # a child's own label
     (s.Phrase("topic", ("arts,", "culture,", "entertainment", "and", "media")),
      of("topic", "arts, culture, entertainment and media")),
     (s.Prefix("org", "World"), of("org", "World Health Organization")),
@@ -116,10 +121,15 @@ def test_boost_changes_the_order(index):
     assert set(boosted[:4]) == set(having("election"))
 
 
-def test_prefixes_are_stemmed_by_the_index_stemmer_in_one_request(index):
-    tree = s.Or((s.Prefix(None, "Vaccinate"), s.Wildcard("title", "harb*"), s.Prefix("person", "Jo")))
-    assert index.searcher.word_forms(stemmed_words(tree)) == {"Vaccinate": "vaccin", "harb*": "harb*"}
-    assert compile(s.Prefix(None, "Vaccinate"), {"Vaccinate": "vaccin"}) == compile(s.Prefix(None, "vaccin"))
+def test_patterns_are_folded_and_range_bounds_stemmed_by_the_index_filters(index):
+    tree = s.Or((s.Prefix(None, "Vaccinate"), s.Wildcard("title", "Hárb*"), s.Prefix("person", "Jo"),
+                 s.TermRange(None, "Elections", None)))
+    assert index.searcher.word_forms(pattern_words(tree), PATTERN_FORM) == {"Vaccinate": "vaccinate", "Hárb*": "harb*"}
+    assert index.searcher.word_forms(stemmed_words(tree)) == {"Elections": "elect"}
+    assert index.searcher.word_forms(stemmed_words(tree, highlight=True)) == {
+        "Vaccinate": "vaccin", "Hárb*": "harb*", "Elections": "elect"}
+    assert compile(s.Prefix(None, "Vaccinate"), patterns={"Vaccinate": "vaccinate"}) == compile(
+        s.Prefix(None, "vaccinate"))
 
 
 def test_a_word_is_a_match_in_the_title_twice_or_the_body():
@@ -129,5 +139,5 @@ def test_a_word_is_a_match_in_the_title_twice_or_the_body():
                                        "boost": 2.0}},
                              {"match": {"body": {"query": "harbour", "operator": "and"}}}],
                   "minimum_should_match": 1}},
-        {"term": {"country": "Spain"}}]}}
+        {"term": {"country.folded": "Spain"}}]}}   # case and accents ignored (issue 13)
     assert "query_string" not in repr(compile(s.Wildcard(None, "h*r")))

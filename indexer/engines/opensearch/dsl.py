@@ -5,45 +5,65 @@ Mirrors engines/whoosh/parse.py's reading of a tree:
   analysed as the index is (a word of several tokens, "covid-19", needs all of them in one field);
 - a word the analyzer drops entirely (a stop word, one letter) is left out of its And/Or, as
   Whoosh drops its empty query; compile() returns None when nothing searchable is left;
-- prefix, wildcard and range bounds are the word lower-cased and stemmed as one token (Whoosh's
-  process_text(tokenize=False): "vaccinat*" is vaccin*), compared with the indexed terms; the
-  stems come from the cluster's own stemmer (`stems`, see word_forms), so they are the index's;
-  fuzzy matches the analysed (stemmed) word within the edit distance;
-- facet fields and id match whole values exactly (case kept); date is a range on the date.
+- prefix and wildcard patterns are lower-cased and folded (not stemmed) and matched against the
+  words as written (the `words` sub-fields: `*ovid` finds covid, not provided); range bounds are
+  the word lower-cased, folded and stemmed as one token (Whoosh's process_text(tokenize=False)),
+  compared with the indexed terms; both forms come from the cluster's own filters (`stems`, see
+  word_forms), so they are the index's; fuzzy matches the analysed (stemmed) word within the
+  edit distance;
+- facet fields match whole values with case and accents ignored (their `folded` sub-fields), a
+  subtopic also by its child's own label (`subtopic:election`); id matches exactly; date is a
+  range on the date.
+compile(tree, stems, highlight=True) is the query the highlighter is given: patterns on the
+stemmed fields (as they were matched before the words sub-fields), since the unified highlighter
+marks only the field it highlights.
 """
 from dataclasses import fields
 
-from ...facets import NAMES
+from ...facets import NAMES, SUBTOPIC_JOIN
 from ...search import syntax as s
+from ...search.folding import fold
 from ...search.query import MAX_FUZZY
 from ...search.syntax import TEXT_FIELDS
-from .mapping import words
+from .mapping import FOLDED, WORDS, words
 
 TITLE_BOOST = 2.0
 KEYWORD_FIELDS = NAMES + ("id",)
 
 
-def compile(node, stems=None):
+def compile(node, stems=None, patterns=None, highlight=False):
     """Return the query DSL of a syntax tree, or None when it has nothing searchable.
 
-    `stems` maps a prefix, wildcard or range word to its indexed form (default: lower case only).
+    `stems` maps a range bound (highlight: also a prefix or wildcard) to its indexed form,
+    `patterns` a prefix or wildcard to its folded form (default: lower case only).
     """
-    return _Compiler(stems or {}).compile(node)
+    return _Compiler(stems or {}, patterns or {}, highlight).compile(node)
 
 
-def stemmed_words(node):
-    """Return the words of node that compile() wants stemmed: prefixes, wildcards, text range bounds."""
+def stemmed_words(node, highlight=False):
+    """Return the words of node that compile() wants stemmed: text range bounds (highlight: and patterns)."""
     out = []
-    for leaf in _walk(node):
-        if getattr(leaf, "field", "") not in (None,) + TEXT_FIELDS:
-            continue
+    for leaf in _text_leaves(node):
+        if isinstance(leaf, s.TermRange):
+            out += [v for v in (leaf.start, leaf.end) if v]
+        elif highlight:
+            out += pattern_words(leaf)
+    return out
+
+
+def pattern_words(node):
+    """Return the prefixes and wildcards of node on the text fields (compared with the words as written)."""
+    out = []
+    for leaf in _text_leaves(node):
         if isinstance(leaf, s.Prefix):
             out.append(leaf.text)
         elif isinstance(leaf, s.Wildcard):
             out.append(leaf.pattern)
-        elif isinstance(leaf, s.TermRange):
-            out += [v for v in (leaf.start, leaf.end) if v]
     return out
+
+
+def _text_leaves(node):
+    return [leaf for leaf in _walk(node) if getattr(leaf, "field", "") in (None,) + TEXT_FIELDS]
 
 
 def _walk(node):
@@ -59,11 +79,20 @@ def _walk(node):
 
 
 class _Compiler:
-    def __init__(self, stems):
-        self.stems = stems
+    def __init__(self, stems, patterns, highlight=False):
+        self.stems, self.patterns, self.highlight = stems, patterns, highlight
 
     def stem(self, word):
         return self.stems.get(word) or word.lower()
+
+    def pattern(self, word):
+        """Return a prefix or wildcard as compared: with the words as written, or (highlight) the stems."""
+        if self.highlight:
+            return self.stem(word)
+        return self.patterns.get(word) or word.lower()
+
+    def pattern_field(self, field):
+        return field if self.highlight else f"{field}.{WORDS}"
 
     def compile(self, node):
         q = _compile(self, node)
@@ -157,13 +186,14 @@ def _text(c, node, fields):
         slop = max(int(node.slop) - 1, 0)  # Whoosh's slop 1 is Lucene's 0: the words next to each other
         return _per_field(fields, lambda f: {"match_phrase": {f: {"query": text, "slop": slop}}})
     if isinstance(node, s.Prefix):
-        text = c.stem(node.text)
-        return _per_field(fields, lambda f: {"prefix": {f: {"value": text}}}) if text else {"match_all": {}}
+        text = c.pattern(node.text)
+        return (_per_field(fields, lambda f: {"prefix": {c.pattern_field(f): {"value": text}}}) if text
+                else {"match_all": {}})
     if isinstance(node, s.Wildcard):
-        pattern = c.stem(node.pattern)
+        pattern = c.pattern(node.pattern)
         if pattern.strip("*") == "":
             return {"match_all": {}}
-        return _per_field(fields, lambda f: {"wildcard": {f: {"value": pattern}}})
+        return _per_field(fields, lambda f: {"wildcard": {c.pattern_field(f): {"value": pattern}}})
     if isinstance(node, s.Fuzzy):
         if not words(node.text):
             return None
@@ -176,20 +206,32 @@ def _text(c, node, fields):
 
 
 def _keyword(node, field):
-    if isinstance(node, s.Term):
-        return {"term": {field: node.text}}
-    if isinstance(node, s.Phrase):
-        return {"term": {field: node.written}}   # a facet value is one whole token, as written between the quotes
+    """Return the query of a facet or id part: a facet's folded values (the cluster folds the text
+    of term, prefix and wildcard queries by the sub-field's normalizer; fuzzy and range bounds are
+    folded here), id's exact ones."""
+    name, norm = (f"{field}.{FOLDED}", fold) if field in NAMES else (field, str)
+    if isinstance(node, (s.Term, s.Phrase)):
+        value = node.text if isinstance(node, s.Term) else node.written   # a facet value is one whole token
+        q = {"term": {name: value}}
+        if field == "subtopic":   # also by the child's own label: "election" is "… › election"
+            child = {"wildcard": {name: {"value": "*" + _escaped(SUBTOPIC_JOIN + value)}}}
+            q = {"bool": {"should": [q, child], "minimum_should_match": 1}}
+        return q
     if isinstance(node, s.Prefix):
-        return {"prefix": {field: {"value": node.text}}}
+        return {"prefix": {name: {"value": node.text}}}
     if isinstance(node, s.Wildcard):
-        return {"wildcard": {field: {"value": node.pattern}}}
+        return {"wildcard": {name: {"value": node.pattern}}}
     if isinstance(node, s.Fuzzy):
-        return {"fuzzy": {field: {"value": node.text, "fuzziness": min(int(node.maxdist), MAX_FUZZY),
-                                  "prefix_length": int(node.prefixlength)}}}
+        return {"fuzzy": {name: {"value": norm(node.text), "fuzziness": min(int(node.maxdist), MAX_FUZZY),
+                                 "prefix_length": int(node.prefixlength)}}}
     if isinstance(node, s.TermRange):
-        return {"range": {field: _bounds(node, str)}}
+        return {"range": {name: _bounds(node, norm)}}
     return None
+
+
+def _escaped(text):
+    """Return text as a wildcard pattern that matches it literally."""
+    return "".join("\\" + ch if ch in "*?\\" else ch for ch in text)
 
 
 def _bounds(node, norm):

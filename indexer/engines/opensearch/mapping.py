@@ -1,9 +1,14 @@
 """The one OpenSearch index definition of Facetwire, and the mapping between a Document and _source.
 
-Text is analysed as Whoosh's StemmingAnalyzer does (engines/whoosh/schema.py): words by the
-regular expression below, lower-cased, words shorter than 2 characters and Whoosh's stop words
-dropped, Porter-stemmed. Facets are exact `keyword`s (whole values, case kept) with a `folded`
-sub-field (lower case, accents folded) for case- and accent-insensitive matching of values.
+Text is analysed as the Whoosh engine's analyzer does (engines/whoosh/schema.py): words by the
+regular expression below, lower-cased, accents folded, words shorter than 2 characters and
+Whoosh's stop words dropped, Porter-stemmed. Each text field has a `words` sub-field (title.words,
+body.words): the same words folded but not stemmed, documents only, which wildcards and prefixes
+match (words as written: `*ovid` finds covid, not provided) and did-you-mean suggests from.
+Facets are exact `keyword`s (whole values, case kept: the filters) with a `folded` sub-field
+(lower case, accents folded) that the query language's facet fields match (`person:"joe biden"`).
+Format 2 (SCHEMA_VERSION, in the mapping's _meta): folding and the words sub-fields; a reader
+refuses an index of another format with a message that says to rebuild it.
 Structures (mentions, topics, meta) are JSON strings in _source only, as in the Whoosh schema.
 """
 import json
@@ -16,18 +21,22 @@ from ...facets import NAMES, clean_values
 from ...search.query import MIN_WORD_LENGTH, STOP_WORDS as QUERY_STOP_WORDS
 from ...search.request import MAX_PAGE, PER_PAGE_CHOICES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TEXT_ANALYZER = "facetwire_text"
+WORDS_ANALYZER = "facetwire_words_as_written"
 FOLDED = "folded"          # facet sub-field: person.folded, ...
+WORDS = "words"            # text sub-field: title.words, body.words
 WORD = r"\w+(\.?\w+)*"     # Whoosh's RegexTokenizer default, without its query-time `*`
 MIN_WORD = MIN_WORD_LENGTH        # Whoosh's StopFilter(minsize=2), declared with the query language
 STOP_WORDS = frozenset(QUERY_STOP_WORDS)
 # Every page the request can ask for can be served by from/size (the default window is 10,000).
 MAX_RESULT_WINDOW = MAX_PAGE * max(PER_PAGE_CHOICES)
 
-# One word as a prefix, wildcard or range bound is compared with: lower case, stemmed, not split
-# (Whoosh's process_text(tokenize=False)); the stemmer is the text analyzer's.
-WORD_FORM = {"tokenizer": "keyword", "filter": ["lowercase", "porter_stem"]}
+# One word as a range bound is compared with: lower case, folded, stemmed, not split (Whoosh's
+# process_text(tokenize=False)); the stemmer is the text analyzer's. A prefix or wildcard is
+# compared with the words sub-field: lower case and folded only.
+WORD_FORM = {"tokenizer": "keyword", "filter": ["lowercase", "asciifolding", "porter_stem"]}
+PATTERN_FORM = {"tokenizer": "keyword", "filter": ["lowercase", "asciifolding"]}
 
 _WORD_RE = re.compile(WORD)
 
@@ -45,7 +54,8 @@ def words(text):
 def index_body(shards, replicas, state="building"):
     """Return the body of a create-index request: settings, analysis and mappings."""
     stored = {"type": "keyword", "index": False, "doc_values": False}
-    text = {"type": "text", "analyzer": TEXT_ANALYZER, "index_options": "offsets"}  # offsets: highlighting
+    text = {"type": "text", "analyzer": TEXT_ANALYZER, "index_options": "offsets",  # offsets: highlighting
+            "fields": {WORDS: {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "docs", "norms": False}}}
     facet = {"type": "keyword", "fields": {FOLDED: {"type": "keyword", "normalizer": "facetwire_folded"}}}
     return {
         "settings": {"index": {
@@ -59,9 +69,13 @@ def index_body(shards, replicas, state="building"):
                     "facetwire_min_length": {"type": "length", "min": MIN_WORD},
                     "facetwire_stop": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
                 },
-                "analyzer": {TEXT_ANALYZER: {
-                    "type": "custom", "tokenizer": "facetwire_words",
-                    "filter": ["lowercase", "facetwire_min_length", "facetwire_stop", "porter_stem"]}},
+                "analyzer": {
+                    TEXT_ANALYZER: {
+                        "type": "custom", "tokenizer": "facetwire_words",
+                        "filter": ["lowercase", "asciifolding", "facetwire_min_length", "facetwire_stop", "porter_stem"]},
+                    WORDS_ANALYZER: {
+                        "type": "custom", "tokenizer": "facetwire_words",
+                        "filter": ["lowercase", "asciifolding", "facetwire_min_length", "facetwire_stop"]}},
                 "normalizer": {"facetwire_folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
             },
         }},

@@ -18,8 +18,8 @@ from ...search.query import fallback, parse_query, short_error
 from ...search.results import Hit, SearchResult, split_marks
 from . import counting
 from .client import reason
-from .dsl import compile, stemmed_words
-from .mapping import WORD_FORM, from_source
+from .dsl import compile, pattern_words, stemmed_words
+from .mapping import PATTERN_FORM, WORD_FORM, from_source
 
 SNIPPET_CHARS = 240          # as engines/whoosh/snippets.py
 FRAGMENTS = 2
@@ -61,18 +61,25 @@ class Searcher:
     def __init__(self, client, index, failures, where):
         self.client, self.index, self.failures, self.where = client, index, failures, where
 
-    def word_forms(self, words):
-        """Return {word: its indexed form} by the cluster's own lower-casing and stemmer (one request)."""
+    def word_forms(self, words, form=WORD_FORM):
+        """Return {word: its indexed form} by the cluster's own filters (one request; form: PATTERN_FORM
+        for the words as written)."""
         words = sorted({w for w in words if w.strip()})
         if not words:
             return {}
         with self.failures(f"stemming {len(words)} word(s) for {self.index}"):
-            tokens = self.client.indices.analyze(body=dict(WORD_FORM, text=words))["tokens"]
+            tokens = self.client.indices.analyze(body=dict(form, text=words))["tokens"]
         return {w: t["token"] for w, t in zip(words, tokens)}
 
     def compile(self, tree):
         """Return the query DSL of a syntax tree (None: nothing searchable), with its words stemmed here."""
-        return compile(tree, self.word_forms(stemmed_words(tree)))
+        return compile(tree, self.word_forms(stemmed_words(tree)), self.word_forms(pattern_words(tree), PATTERN_FORM))
+
+    def highlight_query(self, tree):
+        """Return the query the highlighter marks with when the tree has prefixes or wildcards, else None."""
+        if not pattern_words(tree):
+            return None
+        return compile(tree, self.word_forms(stemmed_words(tree, highlight=True)), highlight=True)
 
     def run(self, body, what="searching", refusable=False, **params):
         """Run one search; with `refusable`, a query the cluster cannot run raises QueryRefused."""
@@ -108,7 +115,7 @@ class Searcher:
         warnings = parsed.messages + list(request.warnings)
         post = counting.request_filter(request)
         try:
-            response, body = self._page(request, parsed.query, post)
+            response, body = self._page(request, parsed.query, post, self.highlight_query(parsed.tree))
         except QueryRefused as err:   # e.g. a range the cluster cannot run: its plain words, as Whoosh does
             notes = len(parsed.notes)
             parsed = fallback(parsed.text, parsed.text, self.compile, f"the query could not be run ({err})")
@@ -130,10 +137,12 @@ class Searcher:
         return SearchResult(request, parsed.error, total, page, pages,
                             [make_hit(h, scored) for h in hits], facets, histogram, warnings)
 
-    def _page(self, request, q, post):
+    def _page(self, request, q, post, highlight_query=None):
         body = {"query": q, "aggs": counting.facet_aggs(request), "track_total_hits": True,
                 "track_scores": True, "sort": sort_of(request), "_source": HIT_SOURCE, "highlight": highlight(),
                 "from": (request.page - 1) * request.per_page, "size": request.per_page}
+        if highlight_query is not None:   # patterns match the words as written; the highlighter marks stems
+            body["highlight"]["highlight_query"] = highlight_query
         if post is not None:
             body["post_filter"] = post
         return self.scored(body, request, refusable=True), body

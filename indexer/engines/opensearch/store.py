@@ -18,9 +18,9 @@ import time
 
 from opensearchpy import exceptions as ox
 
-from ...errors import EngineError, IndexBusy, IndexMissing
+from ...errors import EngineError, IndexBusy, IndexMissing, IndexOutdated
 from .client import failures, reason
-from .mapping import index_body
+from .mapping import SCHEMA_VERSION, index_body
 
 LOCK_ID = "run"
 LOCK_STALE = 15 * 60        # seconds without a heartbeat (each commit) after which a lock is taken over
@@ -68,7 +68,28 @@ class Store:
                     if self.building() else "")
             raise IndexMissing(f"no index {self.alias} on OpenSearch at {self.where}{hint}: build one with "
                                "`FACETWIRE_ENGINE=opensearch python app.py index PATH`")
+        self.check_format(name)
         return name
+
+    def index_format(self, name):
+        """Return the schema version (mapping.SCHEMA_VERSION) index `name` was created with (remembered)."""
+        formats = self.__dict__.setdefault("_formats", {})
+        if name not in formats:
+            with self.failures(f"reading the mapping of {name}"):
+                found = self.client.indices.get_mapping(index=name)
+            meta = (found.get(name, {}).get("mappings", {}).get("_meta") or {})
+            formats[name] = int(meta.get("facetwire_schema") or 1)
+        return formats[name]
+
+    def check_format(self, name):
+        """Raise IndexOutdated when index `name` is of a format this version cannot search."""
+        found = self.index_format(name)
+        if found != SCHEMA_VERSION:
+            raise IndexOutdated(
+                f"the index {self.alias} on OpenSearch at {self.where} ({name}) was built in format {found} "
+                f"and this version of Facetwire searches format {SCHEMA_VERSION} (accent-folded words, "
+                "wildcards on words as written): rebuild it with "
+                "`FACETWIRE_ENGINE=opensearch python app.py index PATH --rebuild`")
 
     def building(self):
         """Return the name of the unpublished build, or None (the newest, if several)."""
@@ -97,7 +118,8 @@ class Store:
         old = [i for i in self._indexes_of(self.alias) if i != name]
         with self.failures(f"publishing {name}"):
             self.client.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
-            self.client.indices.put_mapping(index=name, body={"_meta": {"facetwire_schema": 1, "state": "live"}})
+            self.client.indices.put_mapping(index=name, body={"_meta": {"facetwire_schema": self.index_format(name),
+                                                                         "state": "live"}})
             self.client.indices.refresh(index=name)
             actions = [{"add": {"index": name, "alias": self.alias}},
                        {"remove": {"index": name, "alias": self.building_alias}}]

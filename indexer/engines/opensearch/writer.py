@@ -13,7 +13,7 @@ import time
 from ...contract import BatchedWriter
 from ...errors import BuildError, EngineError
 from . import curation
-from .mapping import from_source, to_source
+from .mapping import SCHEMA_VERSION, from_source, to_source
 from .scan import scan
 
 BULK_DOCS = 500                 # documents per bulk request ...
@@ -33,8 +33,13 @@ class OpenSearchWriter(BatchedWriter):
             self.has_live = live is not None
             self.fresh = fresh or not self.has_live
             if self.fresh:
-                self.index = store.building() or store.create_building()
+                building = store.building()
+                if building and store.index_format(building) != SCHEMA_VERSION:
+                    store.discard(building)   # an unfinished build of an older format: start again
+                    building = None
+                self.index = building or store.create_building()
             else:
+                store.check_format(live)   # an older format cannot be added to: it must be rebuilt
                 self.index = live
             store.check_health(self.index)
             curation.ensure_mapping(store, self.index)   # an index made before the raw fields existed

@@ -236,6 +236,12 @@ def _eval(q, seg):
         # Whoosh's InverseMatcher scores every document it matches 1.0 (added to an And's sum)
         mask = ~_eval(q.query, _unscored(seg))[0]
         return mask, (mask.astype(np.float64) if seg.scored else None)
+    if kind is wq.Require:
+        # Whoosh's RequireMatcher: the documents of both, scored by the first alone
+        a, sa = _eval(q.a, seg)
+        b, _sb = _eval(q.b, _unscored(seg))
+        mask = a & b
+        return mask, (np.where(mask, sa, 0.0) if seg.scored else None)
     if kind in (wq.AndNot, wq.AndMaybe):
         a, sa = _eval(q.a, seg)
         b, sb = _eval(q.b, _unscored(seg) if kind is wq.AndNot else seg)

@@ -12,6 +12,13 @@ the part (its words' BM25F scores summed, times its boost), and Whoosh itself ca
 
     expander = Expander(searcher, cost)     # one per search (search/query.py: QueryCost)
     compile_tree(tree, schema, expander.start(tree))
+
+Two readings are made here rather than by Whoosh's parser (issue 13). A wildcard or prefix on
+title or body is matched against the words as written (the `words` vocabulary: folded, not
+stemmed), then searched as the stems of the words it matched: `*ovid` finds covid, not
+provid(ed); the stems keep scoring and highlighting as before. A facet field's value, pattern
+or range is compared folded (search/folding.py: case and accents ignored) with the facet's
+values, and a subtopic also by its child's own label (`subtopic:election`).
 """
 import bisect
 import fnmatch
@@ -24,7 +31,11 @@ import numpy as np
 from whoosh import fields, query as wq
 from whoosh.support.levenshtein import distance
 
-from ...search.query import expanding_parts
+from ...facets import NAMES as FACET_FIELDS, SUBTOPIC_JOIN
+from ...search.folding import fold
+from ...search.query import TEXT_FIELDS, expanding_parts
+from ...search.syntax import Prefix as PrefixNode
+from .schema import WORDS, fold_stem
 
 NUMERIC_FIELDS = (fields.NUMERIC, fields.DATETIME, fields.BOOLEAN)   # no words to expand to
 
@@ -37,6 +48,8 @@ class Lexicon:
     words: list                   # every word of one field over the index, sorted (code points = UTF-8 order)
     freqs: np.ndarray             # documents holding each (deleted ones included, as Whoosh's doc_frequency)
     lengths: np.ndarray           # len() of each
+    stems: dict = None            # of the `words` vocabulary: word index -> its stem (filled as asked)
+    values: list = None           # of a folded facet lexicon: key index -> indices of the values it stands for
 
 
 _lexicons = OrderedDict()         # (segment ids, field) -> Lexicon, least recently used first
@@ -63,6 +76,29 @@ def lexicon(searcher, fieldname):
         lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
         found = _store(_lexicons, key, Lexicon(words, freqs, lengths))
     return found
+
+
+def folded_lexicon(searcher, fieldname):
+    """Return (Lexicon of a facet's values folded, the facet's Lexicon): keys sorted, each with its values.
+
+    A subtopic is also filed under its child's own label ("election" for "politics › election").
+    """
+    values = lexicon(searcher, fieldname)
+    key = (tuple(r.segment().segment_id() for r, _ in searcher.reader().leaf_readers()), fieldname, "folded")
+    found = _lookup(_lexicons, key)
+    if found is None:
+        by_key = {}
+        for i, value in enumerate(values.words):
+            keys = {fold(value)}
+            if fieldname == "subtopic" and SUBTOPIC_JOIN in value:
+                keys.add(fold(value.split(SUBTOPIC_JOIN, 1)[1]))
+            for k in keys:
+                by_key.setdefault(k, []).append(i)
+        words = sorted(by_key)
+        freqs = np.fromiter((int(values.freqs[by_key[w]].sum()) for w in words), dtype=np.int64, count=len(words))
+        lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
+        found = _store(_lexicons, key, Lexicon(words, freqs, lengths, values=[by_key[w] for w in words]))
+    return found, values
 
 
 def _segment_lexicon(reader, fieldname):
@@ -132,6 +168,7 @@ class Expander:
     def __init__(self, searcher, cost):
         self.searcher, self.cost, self.budget = searcher, cost, cost.budget
         self.share = self.budget.part_share(1)
+        self.written = {}   # (query class, pattern) -> (words as written it matched, scan cut)
 
     def start(self, tree):
         """Return the function compile_tree calls on each part of tree (the share is set by their number)."""
@@ -142,6 +179,8 @@ class Expander:
         """Return the Whoosh part q (compiled from the syntax node) as an Expanded leaf, or q as it is."""
         if isinstance(q, (wq.And, wq.Or)):   # a pattern of several tokens: each expanded
             return type(q)([self.expand(sub, node) for sub in q.subqueries], boost=q.boost)
+        if getattr(q, "fieldname", None) in FACET_FIELDS and q.fieldname in self.searcher.schema:
+            return self._facet(q)
         if type(q) is wq.Wildcard:
             q = q.normalize()   # as compile_tree would: `*` is Every(field), `ab*` a Prefix
         if (type(q) is wq.Prefix and not q.text) or (type(q) is wq.Wildcard and not q.text.strip("*")):
@@ -153,12 +192,15 @@ class Expander:
         if q.fieldname not in schema or isinstance(schema[q.fieldname], NUMERIC_FIELDS):
             return q
         lex = lexicon(self.searcher, q.fieldname)
+        written = None   # a text pattern's words as written: [(word, its stem)]
         self.cost.parts += 1
         if self.cost.expired():
             self.cost.cut_short("expanding")
             return Expanded(q.fieldname, [], q.boost)
         if kind is wq.FuzzyTerm:
             picked, found, scanned_out = self._fuzzy(lex, q)
+        elif kind in (wq.Prefix, wq.Wildcard) and q.fieldname in TEXT_FIELDS and WORDS in schema:
+            picked, found, scanned_out, written = self._as_written(lex, node)
         else:
             lo, hi = _bounds(lex, q)
             match = _matcher(q) if kind is wq.Wildcard else None
@@ -167,7 +209,99 @@ class Expander:
             self.cost.capped_part(node, found, len(picked), more=scanned_out, scanned_out=scanned_out)
         self.cost.terms += len(picked)
         self.cost.kept_postings += int(lex.freqs[picked].sum()) if picked else 0
-        return Expanded(q.fieldname, [lex.words[i] for i in sorted(picked)], q.boost)
+        expanded = Expanded(q.fieldname, [lex.words[i] for i in sorted(picked)], q.boost)
+        if written is None:
+            return expanded
+        # the stems score and highlight; the words as written decide which documents match
+        kept = {lex.words[i] for i in picked}
+        return wq.Require(expanded, Expanded(WORDS, sorted(w for w, stem in written if stem in kept)))
+
+    def _as_written(self, lex, node):
+        """Return (indices of lex kept, stems found, scan cut, [(word, stem)]): a pattern on the words as written.
+
+        The pattern is matched against the `words` vocabulary (folded, unstemmed); each word it
+        matches brings its stem in the field (lex), if the field holds it. The stems are what the
+        part keeps within the budget (scored and highlighted as before); the words, what it matches.
+        """
+        vocab = lexicon(self.searcher, WORDS)
+        written = node.text if isinstance(node, _PREFIX_NODES) else node.pattern
+        written = fold(written)
+        q = wq.Prefix(WORDS, written) if isinstance(node, _PREFIX_NODES) else wq.Wildcard(WORDS, written).normalize()
+        if type(q) is wq.Term:   # no wildcard left: the word itself
+            q = wq.TermRange(WORDS, written, written)
+        key = (type(q), written)
+        if key not in self.written:   # an unfielded part is looked up once for title and body
+            lo, hi = _bounds(vocab, q)
+            self.written[key] = self._matching(vocab, lo, hi, _matcher(q) if type(q) is wq.Wildcard else None)
+        matched, cut = self.written[key]
+        if vocab.stems is None:
+            vocab.stems = {}
+        stems, written = set(), []
+        for i in matched.tolist():
+            stem = vocab.stems.get(i)
+            if stem is None:
+                stem = vocab.stems[i] = fold_stem(vocab.words[i])
+            j = bisect.bisect_left(lex.words, stem)
+            if j < len(lex.words) and lex.words[j] == stem:
+                stems.add(j)
+                written.append((vocab.words[i], stem))
+        found = np.asarray(sorted(stems), dtype=np.int64)
+        order = found[np.argsort(-lex.freqs[found], kind="stable")]
+        return self._fit(lex, order.tolist()), len(found), cut, written
+
+    def _facet(self, q):
+        """Return a facet part compared folded with the facet's values: the values it stands for, fixed.
+
+        A value (a Term, or a one-word Phrase: `person:"joe biden"`) is matched whole; a prefix,
+        wildcard, fuzzy word or range within the budget, on the folded values.
+        """
+        kind = type(q)
+        if kind is wq.Phrase:
+            if len(q.words) != 1:
+                return q
+            q, kind = wq.Term(q.fieldname, q.words[0], boost=q.boost), wq.Term
+        if kind not in (wq.Term, wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange):
+            return q
+        keys, values = folded_lexicon(self.searcher, q.fieldname)
+        if kind is wq.Term:
+            text = fold(q.text)
+            i = bisect.bisect_left(keys.words, text)
+            picked = [i] if i < len(keys.words) and keys.words[i] == text else []
+        else:
+            self.cost.parts += 1
+            if self.cost.expired():
+                self.cost.cut_short("expanding")
+                return Expanded(q.fieldname, [], q.boost)
+            if kind is wq.FuzzyTerm:
+                folded = wq.FuzzyTerm(q.fieldname, fold(q.text), maxdist=q.maxdist, prefixlength=q.prefixlength)
+                picked, _found, _cut = self._fuzzy(keys, folded)
+            else:
+                if kind is wq.TermRange:
+                    folded = wq.TermRange(q.fieldname, *(None if v is None else fold(v) for v in (q.start, q.end)),
+                                          startexcl=q.startexcl, endexcl=q.endexcl)
+                else:
+                    folded = kind(q.fieldname, fold(q.text))
+                lo, hi = _bounds(keys, folded)
+                picked, _found, _cut = self._frequent(keys, lo, hi, _matcher(folded) if kind is wq.Wildcard else None)
+            self.cost.terms += len(picked)
+        originals = sorted({v for i in picked for v in keys.values[i]})
+        if kind is wq.Term and [values.words[i] for i in originals] == [q.text]:
+            return q   # the one value, as written
+        return Expanded(q.fieldname, [values.words[i] for i in originals], q.boost)
+
+    def _matching(self, lex, lo, hi, match):
+        """Return (lexicon indices in [lo, hi) that match, scan cut), charging the scan."""
+        end, cut = self._scan(lo, hi)
+        if match is None:
+            return np.arange(lo, end), cut
+        words, hits = lex.words, []
+        for start in range(lo, end, CHECK_EVERY):
+            if self.cost.expired():
+                self.cost.cut_short("expanding")
+                cut = True
+                break
+            hits.extend(i for i in range(start, min(start + CHECK_EVERY, end)) if match(words[i]))
+        return np.asarray(hits, dtype=np.int64), cut
 
     def _scan(self, lo, hi):
         """Return the end of the slice [lo, hi) this search may still look at, charging it; and whether it was cut."""
@@ -178,18 +312,7 @@ class Expander:
 
     def _frequent(self, lex, lo, hi, match):
         """Return (lexicon indices kept, words found, scan cut) of words in [lo, hi) that match."""
-        end, cut = self._scan(lo, hi)
-        if match is None:
-            found = np.arange(lo, end)
-        else:
-            words, hits = lex.words, []
-            for start in range(lo, end, CHECK_EVERY):
-                if self.cost.expired():
-                    self.cost.cut_short("expanding")
-                    cut = True
-                    break
-                hits.extend(i for i in range(start, min(start + CHECK_EVERY, end)) if match(words[i]))
-            found = np.asarray(hits, dtype=np.int64)
+        found, cut = self._matching(lex, lo, hi, match)
         order = found[np.argsort(-lex.freqs[found], kind="stable")]   # most frequent first; ties: lexicon order
         return self._fit(lex, order.tolist()), len(found), cut
 
@@ -230,6 +353,9 @@ class Expander:
         return kept
 
 
+_PREFIX_NODES = (PrefixNode,)
+
+
 def _bounds(lex, q):
     """Return the lexicon slice [lo, hi) a Prefix, Wildcard or TermRange can match at all."""
     words = lex.words
@@ -248,10 +374,10 @@ def _bounds(lex, q):
 
 def _prefix_bounds(words, prefix):
     lo = bisect.bisect_left(words, prefix)
-    return lo, (bisect.bisect_left(words, _after(prefix), lo) if prefix else len(words))
+    return lo, (bisect.bisect_left(words, prefix_end(prefix), lo) if prefix else len(words))
 
 
-def _after(prefix):
+def prefix_end(prefix):
     """Return the first string after every string that starts with prefix."""
     while prefix and ord(prefix[-1]) == 0x10FFFF:
         prefix = prefix[:-1]

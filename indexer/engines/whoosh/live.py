@@ -10,7 +10,7 @@ import weakref
 
 from whoosh.index import EmptyIndexError
 
-from ...errors import IndexMissing, IndexUnavailable
+from ...errors import IndexMissing, IndexOutdated, IndexUnavailable
 from . import store
 
 # What Whoosh raises when the files of an open index go away: no TOC left, or a file gone.
@@ -66,6 +66,8 @@ class LiveIndex:
                 if generation != self._generation or self._ix is None:
                     try:
                         ix = store.open_index(self.index_dir)
+                    except IndexOutdated:
+                        raise   # its message says to rebuild
                     except IndexMissing as err:
                         if generation is None:
                             raise  # no index yet: store's message says how to build one

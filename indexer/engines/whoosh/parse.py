@@ -10,6 +10,7 @@ from dataclasses import replace
 from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
+from ...facets import NAMES as FACET_FIELDS
 from ...search import query as neutral
 from ...search import syntax as s
 from ...search.parser import DATE_FIELD, Unreadable
@@ -87,8 +88,8 @@ def _query(node, schema, expand=None):
 
 def _leaf(node, schema, expand=None, written=None):
     q = _leaf_query(node, schema)
-    if expand is not None and q is not None and isinstance(node, _EXPANDING):
-        return expand(q, written)   # the part as written (unfielded: for both fields)
+    if expand is not None and q is not None and (isinstance(node, _EXPANDING) or node.field in FACET_FIELDS):
+        return expand(q, written)   # the part as written (unfielded: for both fields); a facet's value folded
     return q
 
 

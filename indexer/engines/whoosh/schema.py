@@ -1,15 +1,60 @@
-"""The one Whoosh schema of a Facetwire index, and the mapping between a Document and its fields."""
+"""The one Whoosh schema of a Facetwire index, and the mapping between a Document and its fields.
+
+Format 2 (issue 13): title and body fold accents before stemming (`Matovic` finds Matovič, and
+Matovič still does), and `words` holds every word of title and body as written (lower case,
+folded, not stemmed): the vocabulary wildcards and prefixes are matched against (expand.py), so
+that `*ovid` finds covid and not provided, and did-you-mean suggests words people write.
+store.py writes the format beside each index and refuses to search an index of another one.
+"""
 import json
 
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+from whoosh.lang.porter import stem
 
 from ...curation import raw_keys
 from ...document import Document
 from ...facets import NAMES, join_values, split_values
+from ...search.folding import fold
 from ...search.query import MIN_WORD_LENGTH, STOP_WORDS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+WORDS = "words"            # the unstemmed vocabulary of title and body (not stored, no positions)
+
+
+def fold_stem(word):
+    """Return the indexed form of one lower-cased word of title or body: folded, then stemmed."""
+    return stem(fold(word))
+
+
+def text_analyzer():
+    """Return the analyzer of title and body: Whoosh's StemmingAnalyzer, folding before it stems.
+
+    The fold is inside the stem function so that the chain keeps StemmingAnalyzer's shape (the
+    fast highlighter of snippets.py recognises it); stop words are ASCII, so folding first or
+    after them is the same.
+    """
+    return StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=fold_stem)
+
+
+def words_text(title, body):
+    """Return what the `words` field of a document is given: its title and body."""
+    return f"{title or ''}\n{body or ''}"
+
+
+def words_analyzer():
+    """Return the analyzer of `words`: the text analyzer's words, folded and not stemmed."""
+    return StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=fold)
+
+
+class WORDLIST(fields.FieldType):
+    """An indexed-only field that records which documents hold a word (no counts, no positions)."""
+
+    def __init__(self):
+        self.analyzer = words_analyzer()
+        self.format = formats.Existence(field_boost=1.0)
+        self.scorable = self.stored = self.unique = False
+        self.vector = None
 
 
 class FACET(fields.KEYWORD):
@@ -30,12 +75,13 @@ class RAW_KEYS(FACET):
 
 def get_schema():
     """Return a fresh schema for a Facetwire index."""
-    text = StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH)
+    text = text_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         chash=fields.ID(stored=True, sortable=True),
         title=fields.TEXT(stored=True, analyzer=text, phrase=True, field_boost=2.0),
         body=fields.TEXT(stored=True, analyzer=text, phrase=True),
+        **{WORDS: WORDLIST()},
         date=fields.DATETIME(stored=True, sortable=True),
         date_iso=fields.STORED(),
         **{name: FACET() for name in NAMES},
@@ -55,6 +101,7 @@ def to_fields(doc):
     """Return the Whoosh fields of a Document (facet lists joined, structures as JSON)."""
     out = {
         "id": doc.id, "chash": doc.chash, "title": doc.title, "body": doc.body, "date": doc.date,
+        WORDS: words_text(doc.title, doc.body),
         "date_iso": doc.date_iso,
         **{name: join_values(getattr(doc, name)) for name in NAMES},
         "url": doc.url, "section": doc.section, "dateline": doc.dateline, "origin": doc.origin,

@@ -2,7 +2,7 @@
 
 index_dir/
   CURRENT            name of the live generation, replaced atomically
-  gen-<stamp>/       a complete Whoosh index
+  gen-<stamp>/       a complete Whoosh index, and FORMAT: the schema version it was written in
   building/          a first build or --rebuild in progress (resumable)
   .readers/HOST-PID-N  the generation each serving process reads (old ones are removed when unread)
 """
@@ -18,11 +18,12 @@ from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 
-from ...errors import IndexBusy, IndexMissing
-from .schema import get_schema
+from ...errors import IndexBusy, IndexMissing, IndexOutdated
+from .schema import SCHEMA_VERSION, get_schema
 
 POINTER = "CURRENT"
 BUILDING = "building"
+FORMAT = "FORMAT"          # in each index folder: its schema.SCHEMA_VERSION (none: version 1)
 
 
 @contextmanager
@@ -63,18 +64,46 @@ def live_path(index_dir):
     return path
 
 
-def open_index(index_dir):
-    """Open the live index of index_dir."""
-    return _open(live_path(index_dir))
+def open_index(index_dir, any_format=False):
+    """Open the live index of index_dir; raise IndexOutdated when it is of another format.
+
+    any_format: open it anyway, for reading stored documents only (a rebuild reuses them).
+    """
+    path = live_path(index_dir)
+    found = index_format(path)
+    if found != SCHEMA_VERSION and not any_format:
+        raise IndexOutdated(
+            f"the index in {index_dir} was built in format {found} and this version of Facetwire "
+            f"searches format {SCHEMA_VERSION} (accent-folded words, wildcards on words as written): "
+            f"rebuild it with `python app.py index PATH --index-dir {index_dir} --rebuild`")
+    return _open(path)
+
+
+def index_format(path):
+    """Return the schema version an index folder was written in (1: before versions were recorded)."""
+    try:
+        return int((Path(path) / FORMAT).read_text(encoding="utf-8").strip())
+    except FileNotFoundError:
+        return 1
+    except ValueError:
+        return 0   # unreadable: of no format this version can search
 
 
 def open_building(index_dir):
-    """Open (or create) the building folder beside the live index; return (index, resumed)."""
+    """Open (or create) the building folder beside the live index; return (index, resumed).
+
+    An unfinished build of another format is started again.
+    """
     path = Path(index_dir) / BUILDING
     path.mkdir(parents=True, exist_ok=True)
     if _exists(path):
-        return _open(path), True
-    return whoosh_index.create_in(str(path), get_schema()), False
+        if index_format(path) == SCHEMA_VERSION:
+            return _open(path), True
+        discard_building(index_dir)
+        path.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(path), get_schema())
+    (path / FORMAT).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
+    return ix, False
 
 
 def _open(path):

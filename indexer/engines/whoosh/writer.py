@@ -27,7 +27,9 @@ class WhooshWriter(BatchedWriter):
             self.fresh = fresh or not self.has_live
             self.ix = store.open_building(index_dir)[0] if self.fresh else store.open_index(index_dir)
             # Where identical content may already have been extracted: this build, and the live index.
-            self._caches = [self.ix] + ([store.open_index(index_dir)] if self.fresh and self.has_live else [])
+            # (A rebuild may read a live index of an older format: only its stored documents.)
+            self._caches = [self.ix] + ([store.open_index(index_dir, any_format=True)]
+                                        if self.fresh and self.has_live else [])
             self._searchers = [ix.searcher() for ix in self._caches]
             self._writer = None
         except BaseException:
