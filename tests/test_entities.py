@@ -348,3 +348,65 @@ def test_entity_running_into_the_seam_ends_with_the_title(nlp, extractor):
     for m in ents.mentions:
         text = title if m.field == "title" else body
         assert 0 <= m.start < m.end <= len(text)
+
+
+@pytest.mark.parametrize("title, body, thing", [
+    ("Study of exoplanets", "The results were published in Nature Astronomy on Monday, lead author Jane Smith said.",
+     "Nature Astronomy"),
+    ("Cheap computers", "The Raspberry Pi costs $35. Eben Upton said the Raspberry Pi sold well.", "Raspberry Pi"),
+    ("Polish press", "According to Gazeta Wyborcza, the minister resigned. Gazeta Wyborcza said on Monday he "
+     "would go.", "Gazeta Wyborcza"),
+    ("Books", "The Harry Potter books by J. K. Rowling sold millions. Harry Potter fans queued in London.",
+     "Harry Potter"),
+    ("Paris attack", "Gunmen attacked Charlie Hebdo in Paris. Charlie Hebdo had printed cartoons, editor "
+     "Gerard Biard said.", "Charlie Hebdo"),
+    ("Football", "Hertha Berlin beat Bayern Munich 2-1. Hertha Berlin striker Jhon Cordoba scored twice.",
+     "Hertha Berlin"),
+    ("Arrest", "Det Supt John Smith said the man was arrested. Det Supt Smith added that inquiries continue.",
+     "Det Supt"),
+    ("Software", "It runs on Linux, the Performance Computing group said, under the Public Licensed terms.",
+     "Public Licensed"),
+])
+def test_works_products_publications_teams_and_phrases_are_not_people(nlp, extractor, title, body, thing):
+    ents = run(nlp, extractor, title, body)
+    assert not [p for p in ents.person if p == thing or p.startswith(thing.split()[0] + " " + thing.split()[1])]
+    assert not [p for p in ents.person if p in ("Supt", "Det", "Det Supt Smith")]
+
+
+@pytest.mark.parametrize("title, body, person", [
+    ("Launch", "The mannequin was nicknamed Ripley for Sigourney Weaver's character in the film Alien.",
+     "Sigourney Weaver"),
+    ("Chess", "My endgame improved when I read the Mark Dvoretsky books. Mark Dvoretsky's books helped.",
+     "Mark Dvoretsky"),
+    ("Tech", "Microsoft co-founder Bill Gates said the software was ready. Gates spoke in Seattle.", "Bill Gates"),
+    ("Interview", "((Aparna Garg)) There were fifteen of them.\n\n((Aparna Garg)) Yes, all women.\n\nAparna Garg "
+     "told Wikinews the crew was proud.", "Aparna Garg"),
+    ("Arrest", "Det Supt John Smith said the man was arrested.", "John Smith"),
+])
+def test_people_named_beside_works_stay_people(nlp, extractor, title, body, person):
+    assert person in run(nlp, extractor, title, body).person
+
+
+@pytest.mark.parametrize("title, body, junk", [
+    ("Fuel", "Hydrogen is the lightest element. Scientists said hydrogen could power cars.", "Hydrogen"),
+    ("Web", "The page uses JavaScript to load. Developers said JavaScript was slow.", "JavaScript"),
+    ("Wrestling", "He won the TNT Championship at the event in Jacksonville, WWE said.", "TNT Championship"),
+    ("Family", "Amanda said she was happy. Her brother John Smith agreed.", "Amanda"),
+])
+def test_junk_organisations(nlp, extractor, title, body, junk):
+    assert junk not in run(nlp, extractor, title, body).org
+
+
+@pytest.mark.parametrize("title, body, org", [
+    ("Video site", "YouTube removed the videos on Monday. A YouTube spokesperson said the rules were clear.",
+     "YouTube"),
+    ("Linux", "Red Hat said CentOS would end. CentOS users were angry, the company said.", "CentOS"),
+    ("Gas", "Russian gas giant Gazprom cut supplies to Ukraine. Gazprom said talks failed.", "Gazprom"),
+    ("Drugs", "British drugmaker GlaxoSmithKline said on Tuesday that profits rose. GlaxoSmithKline shares fell.",
+     "GlaxoSmithKline"),
+    ("Deal", "A deal between Twitter and Apple was announced on Monday by the two companies.", "Twitter"),
+])
+def test_missed_organisations_are_found(nlp, extractor, title, body, org):
+    ents = run(nlp, extractor, title, body)
+    assert org in ents.org
+    assert any(m.facet == "org" and m.value == org and body[m.start:m.end] == org for m in ents.mentions)

@@ -166,10 +166,24 @@ def load_common_words(path=WORDS):
     return sorted(words)
 
 
+def load_name_words(path=WORDS):
+    """Capitalised SCOWL entries that are also lower-case English words: "Bill", "Rose", "Harry",
+    "Mark". A name of common words only ("Public Licensed", "Nature Astronomy") is a person's only
+    when its first word is one of these ("Bill Gates", "Rose Young")."""
+    common = set(load_common_words(path))
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        w = line.strip()
+        if w.isalpha() and w.isascii() and w[:1].isupper() and w[1:].islower() and w.lower() in common:
+            words.add(w)
+    return sorted(words)
+
+
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     data = build()
     data["common_words"] = load_common_words()
+    data["name_words"] = load_name_words()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     print(f"{out}: {len(data['countries'])} countries, {len(data['names'])} names, "

@@ -47,6 +47,7 @@ class Gazetteer:
         self._state_abbr = data["us_state_abbr"]     # "calif." -> "US"
         self.canonical = frozenset(self.names.values())
         self.common_words = frozenset(data.get("common_words", ()))   # lower-case English words
+        self.name_words = frozenset(data.get("name_words", ()))       # ... that are also names: "Bill"
         # folded key -> Hit or None, filled on first use: bounded by the tables, Hits are immutable
         self._name_hits, self._place_hits = {}, {}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .countries import load_gazetteer
 from .lexicon import EDGE_PUNCT
-from .orgs import find_orgs
+from .orgs import find_orgs, scan_orgs
 from .persons import find_persons
 from .places import CountryHits, add_span_countries, scan_caps_title, scan_countries, scan_index
 
@@ -116,6 +116,7 @@ class _Run:
             if country:
                 hits["country"].append((-1, -1, country))
         hits["org"].extend(find_orgs(spans, persons, doc, gaz, self.text))
+        hits["org"].extend(scan_orgs(doc, words, covered, gaz, persons))
         # An ALL-CAPS wire title is left to scan_caps_title: country names and the body's surnames only.
         scan_countries(doc, gaz, self.ex._scan_first, covered, self.body_off if self.caps_title else 0, countries,
                        words, lowers)

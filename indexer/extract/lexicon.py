@@ -22,17 +22,33 @@ mme mlle cde sheriff deputy trooper marshal pilot astronaut cosmonaut dean provo
 guitarist drummer bassist pianist comedian broadcaster presenter photographer artist chef poet
 novelist filmmaker producer musician footballer cricketer boxer wrestler grandmaster gm
 taoiseach tánaiste tanaiste
+det supt insp cllr dci dsupt pte cpl lcpl pfc spc
 """.split())
 # Caption words that web text glues to a name ("Kamala Harris Image").
 CAPTION_WORDS = ("Image", "Photo", "Video", "Credit")
 # Name suffixes the model often leaves out ("Cyrus R. Vance Jr.", "Elizabeth II").
 NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
-# Strings the model labels PERSON that are not people.
-NOT_PERSON = set("""
+# Strings the model labels PERSON or ORG that are no person and no org a reader filters by: pronouns,
+# gods, the disease, and the news sources a story cites ("told Wikinews", "Reuters reported").
+NOT_PERSON_OR_ORG = set("""
 i me you he she we they him her us them it his hers its their theirs god allah lord jesus christ
-covid covid-19 coronavirus twitter facebook instagram youtube google brexit
+covid covid-19 coronavirus brexit
 wikinews wikipedia reuters afp ap politico bloomberg xinhua tass
 """.split())
+# Companies the model often labels PERSON.
+PERSON_LABELLED_ORGS = set("twitter facebook instagram youtube google".split())
+# Strings the model labels PERSON that are not people.
+NOT_PERSON = NOT_PERSON_OR_ORG | PERSON_LABELLED_ORGS
+# An ORG whose last word is one of these is a title, prize or contest, no body ("TNT Championship").
+CONTEST_LAST = set("championship championships cup trophy award awards prize medal title belt tournament "
+                   "open classic derby".split())
+# Programming languages and formats the model labels ORG ("JavaScript"): software, no organisation.
+SOFTWARE_WORDS = set("javascript typescript python java perl php ruby rust golang kotlin swift html css sql "
+                     "json xml unix".split())
+# A capitalised word right after one of these is a company the model may miss ("gas giant Gazprom").
+COMPANY_CUES = set("giant firm company maker drugmaker carmaker automaker chipmaker retailer lender insurer "
+                   "airline carrier operator conglomerate startup start-up producer distributor monopoly "
+                   "broadcaster publisher developer exporter importer".split())
 # A name whose last word is one of these is a place, building or thing ("Trafalgar Square").
 THING_LAST = set("""
 square bay sea parish county falls avenue street st lane boulevard road drive way island islands mall
@@ -41,10 +57,29 @@ olympiad studio studios linux bulletin platform partners award awards prize foun
 university college school airport station bridge park church cathedral mosque temple palace stadium
 arena hall tower museum gallery library theatre theater hotel building group inc ltd corp company party
 times post news magazine journal review show festival war act law river lake mountain valley
+hebdo zeitung gazette gazeta gazzetta dziennik diario tageblatt rundschau kurier courier chronicle telegraph
+globes awards games cup championship league trophy
 """.split())
-# ... and whose first word is one of these ("Storm Lorenzo", "County Mayo").
+# ... and whose first word is one of these ("Storm Lorenzo", "County Mayo", "Gazeta Prawna").
 THING_FIRST = set("county storm typhoon hurricane cyclone mount lake fort port team operation project "
-                  "planet asteroid comet camp cape gulf the".split())
+                  "planet asteroid comet camp cape gulf the gazeta gazzetta diario dziennik".split())
+# Words that open a sports club's name before its city ("Hertha Berlin", "Dynamo Kyiv", "Real Madrid").
+TEAM_WORDS = set("""
+fc afc cf ac as ss sc sv vfb vfl tsg bsc fk nk sk hc dynamo dinamo sporting atletico atlético athletic
+olympique racing borussia eintracht fortuna werder hertha union real deportivo rapid slavia sparta legia
+lokomotiv spartak zenit red
+""".split())
+# After a name, these make it a work, product, publication, team or event ("the Harry Potter books",
+# "the Raspberry Pi computer", "Hertha Berlin striker", "the Charlie Hebdo attack").
+WORK_NOUNS = set("""
+book books novel novels series film films movie movies franchise saga trilogy character characters musical
+album song songs episode episodes game games toy toys brand computer computers device devices console
+rules regulations framework standards accord ceremony awards magazine newspaper weekly journal website
+club squad striker midfielder defender goalkeeper winger stadium attack attacks shooting cartoons
+""".split())
+# After a name, these make it a speaker: such a name is a person whatever else follows it elsewhere.
+SPEECH_VERBS = set("said says told added wrote explained asked announced replied stated argued claimed noted "
+                   "tweeted admitted insisted".split())
 # Lower-case words that belong inside a name ("Rocky de la Fuente", "Mohammed bin Salman"); any other
 # lower-case word means the span is no name ("Si el Senado").
 NAME_PARTICLES = set("de da di del della der den des du la le van von bin ibn bint al ben abu y e dos das do "

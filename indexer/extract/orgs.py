@@ -6,9 +6,10 @@ import re
 from collections import Counter
 
 from .countries import fold
-from .lexicon import (DOCUMENT_WORDS, GENERIC_ORG_NOUNS, NOT_PERSON, ORG_SHORT_FORMS, TIME_ZONES, TITLE_WORDS,
-                             TRAILING_FUNCTION_WORDS)
-from .persons import name_tokens
+from .lexicon import (COMPANY_CUES, CONTEST_LAST, DOCUMENT_WORDS, GENERIC_ORG_NOUNS, NOT_PERSON_OR_ORG,
+                      ORG_SHORT_FORMS, PERSON_LABELLED_ORGS, SOFTWARE_WORDS, SPEECH_VERBS, TIME_ZONES,
+                      TITLE_WORDS, TRAILING_FUNCTION_WORDS)
+from .persons import is_brand_word, name_tokens
 from .places import org_country
 
 # "Federal Security Service (FSB)" in one span; the ")" may have been cut off with the edge punctuation
@@ -34,7 +35,12 @@ def find_orgs(spans, persons, doc, gaz, doc_text=None):
         doc_text = doc.text
     org_spans = []
     for i, s in enumerate(spans):
-        if s.label != "ORG" or i in persons or org_country(s, gaz) or gaz.lookup(s.text):
+        # "GlaxoSmithKline", "SpaceX" labelled PERSON: a brand's shape, no person's
+        brand = s.label == "PERSON" and persons.get(i) is None and (
+            is_brand_name(s.text) or fold(s.text) in PERSON_LABELLED_ORGS)
+        if (s.label != "ORG" and not brand) or i in persons or org_country(s, gaz) or gaz.lookup(s.text):
+            continue
+        if s.label == "ORG" and (is_common_word_org(s, gaz, doc_text) or is_speaking_person(s, doc)):
             continue
         text = s.text
         m = _ACRONYM_DEF.match(text)
@@ -63,6 +69,56 @@ def find_orgs(spans, persons, doc, gaz, doc_text=None):
             value = "U.S. " + value[3:]
         hits.append((s.start, s.end, value))
     return merge_case_variants(hits)
+
+
+def is_brand_name(text):
+    """One word with a capital inside that no name prefix explains and letters only: "YouTube",
+    "CentOS", "GlaxoSmithKline" (not "McCain", "PhD", "SARS-CoV-2")."""
+    return (text.isalpha() and text[:1].isupper() and len(text) >= 5 and sum(c.islower() for c in text) >= 3
+            and is_brand_word(text))
+
+
+def is_common_word_org(s, gaz, doc_text):
+    """A single ORG word that is a capitalised English word and no name ("Hydrogen", "Correct",
+    "Heartbroken"), where the article also writes it in lower case or it opens a sentence."""
+    text = s.text
+    if " " in text or not text[1:].islower() or text in gaz.name_words or text.lower() not in gaz.common_words:
+        return False
+    before = doc_text[max(0, s.start - 3):s.start].strip(" \"'“”‘’([")
+    return (not before or before[-1] in ".!?:\n") or f" {text.lower()}" in doc_text
+
+
+def is_speaking_person(s, doc):
+    """A one-word ORG that speaks as a person: "Amanda said she was happy"."""
+    k = s.tok_end
+    return (" " not in s.text and not s.text.isupper() and k + 1 < len(doc) and doc[k].lower_ in SPEECH_VERBS
+            and doc[k + 1].lower_ in ("she", "he"))
+
+
+def scan_orgs(doc, words, covered, gaz, persons):
+    """Companies the model did not label: a brand-shaped word seen twice ("CentOS"), or a capitalised
+    word after a company noun ("gas giant Gazprom"), with every use of the word. Return hits
+    [(start, end, value)]; `words` are the tokens' text, `covered` each token's entity label or None."""
+    found = set()
+    uses = {}
+    for i, w in enumerate(words):
+        if not w[:1].isupper() or covered[i] is not None or not w.isalpha():
+            continue
+        uses.setdefault(w, []).append(i)
+        if i > 0 and words[i - 1] in COMPANY_CUES and w.lower() not in gaz.common_words and not gaz.lookup(w):
+            found.add(w)
+    for w, at in uses.items():
+        if len(at) >= 2 and is_brand_name(w) and not gaz.lookup(w):
+            found.add(w)
+    known = {t for v in persons.values() if v for t in name_tokens(v)}
+    hits = []
+    for w in found:
+        if fold(w) in known:
+            continue
+        for i in uses[w]:
+            t = doc[i]
+            hits.append((t.idx, t.idx + len(w), w))
+    return hits
 
 
 def clean_org(text):
@@ -158,7 +214,9 @@ def is_org_junk(text):
     if not any(c.isupper() for c in text) or text.replace(" ", "").isdigit():
         return True
     low = fold(text)
-    if low in NOT_PERSON or low in TIME_ZONES or low in GENERIC_ORG_NOUNS:
+    if low in NOT_PERSON_OR_ORG or low in TIME_ZONES or low in GENERIC_ORG_NOUNS or low in SOFTWARE_WORDS:
+        return True
+    if len(words) > 1 and words[-1].lower() in CONTEST_LAST:   # "TNT Championship", "Davis Cup"
         return True
     # "Patriot Act", "United States Constitution"; not "School of Law"
     return words[-1].lower() in DOCUMENT_WORDS and (len(words) < 2 or words[-2] not in _NAME_LINKS)

@@ -10,8 +10,12 @@ from collections import Counter
 from .countries import fold
 from .lexicon import (CAPTION_WORDS, COMPANY_WORDS, EDGE_PUNCT, FAMILY_WORDS, GENERIC_ORG_NOUNS,
                              INNER_CAPITAL_PREFIXES, NAME_LIKE_COUNTRIES, NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON,
-                             PLACE_AFTER, PUBLIC_BODY_WORDS, QUESTION_OPENERS, THING_BEFORE, THING_FIRST, THING_LAST,
-                             TITLE_WORDS)
+                             PLACE_AFTER, PUBLIC_BODY_WORDS, QUESTION_OPENERS, SPEECH_VERBS, TEAM_WORDS, THING_BEFORE,
+                             THING_FIRST, THING_LAST, TITLE_WORDS, WORK_NOUNS)
+
+# Labels of things: a name the model gives one of these as often as PERSON is that thing
+# ("The Raspberry Pi" WORK_OF_ART beside "Raspberry Pi" PERSON).
+THING_LABELS = ("WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW")
 
 _DIGIT = re.compile(r"\d")
 _INNER_CAPITAL = re.compile(r"[a-zà-ÿ][A-Z]")
@@ -68,10 +72,18 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
     # Common words the article also names as an org or product ("Red Hat" of "Red Hat Enterprise
     # Linux", "Crew Dragon") are that thing.
     other = [s.text for s in spans if s.label != "PERSON"]
+    works = work_names(cands, spans, words, lowers)
+    # an interview's speaker tag "((Aparna Garg))" is often labelled WORK_OF_ART: no vote
+    thing_votes = Counter(s.text for s in spans if s.label in THING_LABELS
+                          and not (s.tok_start > 0 and words[s.tok_start - 1] in ("(", "[")))
     for i, (name, _) in list(cands.items()):
         if name in titled_names:
             continue
         votes = labels.get(name, Counter())
+        if " " in name and (name in works or is_common_phrase(name, gaz) or is_team(name, gaz)
+                            or thing_votes[name] >= max(votes["PERSON"], 1)):
+            del cands[i]   # "Harry Potter" books, "Public Licensed", "Hertha Berlin", "Raspberry Pi" (a product)
+            continue
         if (" " not in name and name in things) or (all(w.lower() in gaz.common_words for w in name.split())
                               and any(t == name or t.startswith(name + " ") for t in other)):
             del cands[i]
@@ -108,6 +120,39 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
         if value:
             hits.append((start, spans[i].end, value))
     return hits, {i: values.get(name) for i, (name, _) in cands.items()}
+
+
+def work_names(cands, spans, words, lowers):
+    """Names the article uses as a work, product, publication, team or event: one occurrence right before
+    a noun such as "books", "computer", "striker", "attack" ("the Harry Potter books"), and none as a
+    speaker ("..., Stephen King said"), an author ("by Stephen King") or an owner ("Mark Dvoretsky's
+    books")."""
+    thing, person = set(), set()
+    n = len(words)
+    for i, (name, _) in cands.items():
+        s = spans[i]
+        nxt = lowers[s.tok_end] if s.tok_end < n else ""
+        # a speaker, an author or an owner ("Bob Woodward's book": the span holds the "'s")
+        if (nxt in SPEECH_VERBS or nxt in ("'s", "’s", "'") or words[s.tok_end - 1] in ("'s", "’s", "'")
+                or (s.tok_start > 0 and lowers[s.tok_start - 1] == "by")):
+            person.add(name)
+        elif nxt in WORK_NOUNS and words[s.tok_end].islower():
+            thing.add(name)
+    return thing - person
+
+
+def is_common_phrase(name, gaz):
+    """A name of capitalised common words whose first is no given name: "Public Licensed", "Nature
+    Astronomy", "Atmospheric Science" (not "Bill Gates", "Rose Young")."""
+    words = name.split()
+    return words[0] not in gaz.name_words and all(w.lower() in gaz.common_words for w in words)
+
+
+def is_team(name, gaz):
+    """A club's name: a team word then a city ("Hertha Berlin", "Dynamo Kyiv", "Real Madrid")."""
+    words = name.split()
+    return len(words) >= 2 and words[0].lower() in TEAM_WORDS and bool(gaz.lookup(words[-1]) or
+                                                                         gaz.has_dateline_city(words[-1]))
 
 
 def person_in_org(s, known, doc, gaz):
@@ -230,6 +275,8 @@ def is_person_junk(name, s, doc, caps_title):
         return True
     if any(w[:1].islower() and w.split("-")[0] not in NAME_PARTICLES and not w.split("-")[-1][:1].isupper()
            for w in words):   # "Si el Senado" (not "el-Sisi")
+        return True
+    if all(w.lower().rstrip(".") in TITLE_WORDS for w in words):   # "Det Supt", "Supt"
         return True
     if len(words) == 1:
         w = words[0]
