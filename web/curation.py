@@ -181,9 +181,17 @@ def change():
     return redirect(url_for("curation.log_page") + "?" + urlencode(args), code=303)
 
 
+def _stored():
+    """Return the stored curation; a log that cannot be read is a 503 that says why, not a 500."""
+    try:
+        return engine().curation()
+    except CurationError as err:
+        abort(503, description=f"The curation cannot be read: {err}")
+
+
 @bp.get("/curation")
 def log_page():
-    curation = engine().curation()
+    curation = _stored()
     undone = curation.undone
     changes = [{"n": c.n, "at": c.at, "by": c.by, "what": c.describe(), "undone": c.n in undone,
                 "undoable": c.n not in undone} for c in reversed(curation.changes)]
@@ -202,14 +210,14 @@ def _number(text):
 
 @bp.get("/curation.toml")
 def export():
-    text, _left_out = to_toml(engine().curation())
+    text, _left_out = to_toml(_stored())
     return current_app.response_class(text, mimetype="application/toml",
                                       headers={"Content-Disposition": 'attachment; filename="curation.toml"'})
 
 
 @bp.get("/api/curation")
 def api_log():
-    curation = engine().curation()
+    curation = _stored()
     return {"version": curation.version, "writing": curation_on(),
             "changes": [{**c.to_json(), "describe": c.describe(), "undone": c.n in curation.undone}
                         for c in curation.changes]}

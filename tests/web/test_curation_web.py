@@ -153,3 +153,17 @@ def test_the_export_is_the_aliases_toml(make_client):
     post(client, csrf_of(client), op="hide", facet="org", value="Met Office")
     resp = client.get("/curation.toml")
     assert resp.status_code == 200 and '[org]\nhide = ["Met Office"]' in resp.get_data(as_text=True)
+
+
+def test_a_curation_log_that_cannot_be_read_is_a_503_that_says_so_not_a_500(tmp_path):
+    # The Whoosh log is a file in the index folder: a hand edit can break it.
+    index_dir = tmp_path / "ix"
+    load(open_engine(EngineConfig(index_dir=str(index_dir)))).close()
+    (index_dir / "curation.json").write_text("{broken", encoding="utf-8")
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "CURATION": True}).test_client()
+    for path in ("/curation", "/api/curation", "/curation.toml"):
+        resp = client.get(path)
+        assert resp.status_code == 503 and "curation" in resp.get_data(as_text=True) and "not valid JSON" in resp.get_data(as_text=True)
+    resp = post(client, csrf_of(client), op="hide", facet="person", value="Ana Lopez")
+    assert resp.status_code == 400 and "not valid JSON" in resp.get_data(as_text=True)
+    assert client.get("/api/search").status_code == 200      # searching does not need the log
