@@ -167,3 +167,28 @@ def test_a_curation_log_that_cannot_be_read_is_a_503_that_says_so_not_a_500(tmp_
     resp = post(client, csrf_of(client), op="hide", facet="person", value="Ana Lopez")
     assert resp.status_code == 400 and "not valid JSON" in resp.get_data(as_text=True)
     assert client.get("/api/search").status_code == 200      # searching does not need the log
+
+
+def test_curation_tokens_are_read_as_name_token_lines_and_short_ones_refused():
+    from indexer.errors import FacetwireError
+    from web.curation import read_curation_tokens
+
+    text = f"# who may curate\ndesk {TOKEN}\n\n{TOKEN[::-1]}  # a bare token\n"
+    assert read_curation_tokens(text, "tokens.txt") == {TOKEN: "desk", TOKEN[::-1]: "curator"}
+    assert read_curation_tokens(f"a {TOKEN},b {TOKEN}x", "FACETWIRE_CURATION_TOKEN") == {TOKEN: "a", TOKEN + "x": "b"}
+    with pytest.raises(FacetwireError, match="tokens.txt, line 2: expected NAME TOKEN"):
+        read_curation_tokens(f"desk {TOKEN}\nshort abc\n", "tokens.txt")
+
+
+def test_serve_refuses_a_curation_token_without_curation(tmp_path):
+    from click.testing import CliRunner
+
+    import app
+
+    index_dir = tmp_path / "ix"
+    load(open_engine(EngineConfig(index_dir=str(index_dir)))).close()
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text(f"desk {TOKEN}\n", encoding="utf-8")
+    result = CliRunner().invoke(app.cli, ["serve", "--index-dir", str(index_dir), "--curation-token", str(tokens),
+                                          "--port", "1"])
+    assert result.exit_code == 2 and "needs --curation" in result.output
