@@ -3,6 +3,8 @@
 The fragments are Whoosh's highlight.highlight ones (tests compare them), made faster for the
 schema's StemmingAnalyzer by stemming each distinct word once.
 """
+import heapq
+from collections import deque
 
 from whoosh import highlight
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
@@ -62,10 +64,99 @@ def _highlight(text, terms, analyzer, fragmenter, top, minscore=1):
     if parts is None:
         return highlight.highlight(text, termset, analyzer, fragmenter, MarkFormatter(), top=top,
                                    minscore=minscore)
+    if type(fragmenter) is highlight.ContextFragmenter:
+        return _context_highlight(text, termset, parts, fragmenter, top, minscore)
     tokens = _marked_tokens(text, termset, *parts, window=_context_window(fragmenter, text))
     fragments = fragmenter.fragment_tokens(text, tokens)
     best = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST, minscore)
     return MarkFormatter()(text, best)
+
+
+def _context_highlight(text, termset, parts, fragmenter, top, minscore):
+    """The fragments of a ContextFragmenter, scored and marked as _highlight's general path does
+    (BasicFragmentScorer, highlight.FIRST order, MarkFormatter), on plain (start, end) spans.
+
+    A snippet of a broad query walks every token near a match: Token objects, their copies,
+    Fragment objects and the scorer's sets were most of its time. The fragmenting loop is
+    ContextFragmenter.fragment_tokens line for line; tests compare the output with Whoosh's.
+    """
+    pattern, stop, stemfn, ignore = parts
+    matches = list(pattern.finditer(text))
+    words = [m.group() for m in matches]
+    known = _known_forms(stop, stemfn, ignore)
+    forms = {}
+    for word in set(words):
+        form = known.get(word)
+        if form is None:
+            form = known[word] = _form(word, stop, stemfn, ignore)
+        forms[word] = form
+    hits = [i for i, w in enumerate(words) if forms[w] in termset]
+    if not hits:
+        return ""
+    window = _context_window(fragmenter, text)
+    keep = _around(hits, window, len(words)) if window is not None else range(len(words))
+    matched = set(hits)
+    maxchars, surround, charlimit = fragmenter.maxchars, fragmenter.surround, fragmenter.charlimit
+    frags = []   # (startchar, endchar, [token indices of its matches])
+    first, firsts, countdown, tks, endchar, currentlen = None, deque(), -1, [], None, 0
+    for i in keep:
+        startchar, endchar = matches[i].span()
+        tlength = endchar - startchar
+        if charlimit and endchar > charlimit:
+            break
+        is_match = i in matched
+        if countdown < 0 and not is_match:
+            firsts.append(startchar)
+            while firsts and endchar - firsts[0] > surround:
+                firsts.popleft()
+        elif currentlen + tlength > maxchars:
+            countdown = 0
+        elif is_match:
+            countdown = surround
+            if first is None:
+                if firsts:
+                    first = firsts[0]
+                else:
+                    first = startchar
+                    countdown += surround
+            tks.append(i)
+        if countdown >= 0:
+            currentlen += tlength
+            countdown -= tlength
+            if countdown <= 0:
+                frags.append((first, endchar, tks))
+                first, firsts, tks, currentlen = None, deque(), [], 0
+    if tks:
+        frags.append((first, endchar, tks))
+    n = len(text)
+    scored = []
+    for k, (start, end, toks) in enumerate(frags):
+        if start is None:   # as highlight.mkfrag
+            start = matches[toks[0]].start() if toks else 0
+        if end is None:
+            end = matches[toks[-1]].end() if toks else n
+        start, end = max(0, start), min(n, end)
+        # BasicFragmentScorer: each match's boost (1.0), times 100 per distinct matched word
+        score = float(len(toks)) * ((len({forms[words[i]] for i in toks}) * 100) or 1)
+        # heapq.nlargest over (score, Fragment): ties go to the later start (Fragment.__lt__),
+        # then to the earlier fragment
+        scored.append((score, start, -k, end, toks))
+    best = [f for f in heapq.nlargest(top, scored) if f[0] >= minscore]
+    best.sort(key=lambda f: f[1])
+    out = []
+    for _score, start, _k, end, toks in best:
+        index, parts_ = start, []
+        for i in toks:
+            s, e = matches[i].span()
+            if s < index:
+                continue
+            if s > index:
+                parts_.append(text[index:s])
+            parts_.append(MARK_ON + text[s:e] + MARK_OFF)
+            index = e
+        parts_.append(text[index:end])
+        out.append("".join(parts_))
+    return MarkFormatter.between.join(out)
 
 
 def _analyzer_parts(analyzer):
