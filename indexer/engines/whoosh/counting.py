@@ -128,27 +128,33 @@ def date_mask(searcher, date_from, date_to):
 
 def count_values(searcher, fieldname, mask):
     """Return {value: number of documents in mask holding it} (values with a zero count left out)."""
-    leaves = _leaves(searcher)
-    values, maps = merged_values(leaves, fieldname)
-    total = np.zeros(len(values), dtype=np.int64)
-    for (reader, offset), to_global in zip(leaves, maps):
-        col = column(reader, fieldname)
-        if not col.values:
-            continue
-        seg = mask[offset: offset + reader.doc_count_all()]
-        total += np.bincount(to_global[col.ords[seg[col.docs]]], minlength=len(values))
+    pairs = merged_pairs(_leaves(searcher), fieldname)
+    if not len(pairs.values):
+        return Counter()
+    total = np.bincount(pairs.ords[mask[pairs.docs]], minlength=len(pairs.values))
     found = np.flatnonzero(total)
-    return Counter(dict(zip([values[i] for i in found.tolist()], total[found].tolist())))
+    counts = Counter()
+    dict.update(counts, zip(pairs.values[found].tolist(), total[found].tolist()))
+    return counts
+
+
+@dataclass
+class Pairs:
+    """Every (document, value) pair of a facet over the searcher's segments, in global numbers."""
+    values: np.ndarray     # every value of the facet over the segments, sorted (object array)
+    docs: np.ndarray       # global document number ...
+    ords: np.ndarray       # ... and the position in values of one of its values, pair by pair
 
 
 _merged = {}
 
 
-def merged_values(leaves, fieldname):
-    """Return (every value of fieldname over the segments, [per segment: its ordinals -> positions there]).
+def merged_pairs(leaves, fieldname):
+    """Return the Pairs of fieldname over the segments of leaves, cached by the segments' ids.
 
-    Cached by the segments' ids, so counting adds per-segment bincounts as arrays and turns only
-    the final non-zero counts into Python objects.
+    Counting a facet is then one gather and one bincount over the whole index, not a few numpy
+    calls per segment (a broad query's count touches every pair anyway), and only the final
+    non-zero counts become Python objects.
     """
     key = (tuple(reader.segment().segment_id() for reader, _ in leaves), fieldname)
     found = _merged.get(key)
@@ -156,8 +162,16 @@ def merged_values(leaves, fieldname):
         cols = [column(reader, fieldname) for reader, _ in leaves]
         values = sorted(set().union(*(c.values for c in cols))) if cols else []
         where = {v: i for i, v in enumerate(values)}
-        maps = [np.asarray([where[v] for v in c.values], dtype=np.int64) for c in cols]
-        found = (values, maps)
+        docs, ords = [], []
+        for (reader, offset), col in zip(leaves, cols):
+            if col.values:
+                to_global = np.asarray([where[v] for v in col.values], dtype=np.int32)
+                docs.append(col.docs.astype(np.int32) + np.int32(offset))
+                ords.append(to_global[col.ords])
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+        found = Pairs(array, np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
+                      np.concatenate(ords) if ords else np.zeros(0, dtype=np.int32))
         with _columns_lock:
             if len(_merged) >= 64:
                 _merged.clear()  # older generations of the index
