@@ -410,3 +410,37 @@ def test_missed_organisations_are_found(nlp, extractor, title, body, org):
     ents = run(nlp, extractor, title, body)
     assert org in ents.org
     assert any(m.facet == "org" and m.value == org and body[m.start:m.end] == org for m in ents.mentions)
+
+
+def test_bare_surname_credited_to_the_person_the_title_names(nlp, extractor):
+    # Every "Trump" went to Melania, the Trump named last before it.
+    title, body = ("Trump", "President Donald Trump met first lady Melania Trump on Monday. President Trump said "
+                   "the first lady was fine.")
+    ents = run(nlp, extractor, title, body)
+    got = surfaces(ents, title, body)
+    assert ("person", "Donald Trump", "Trump") in got and ("person", "Melania Trump", "Trump") not in got
+    assert {"facet": "person", "written": "Trump", "value": "Donald Trump", "uses": 1, "why": "title president",
+            "candidates": ["Donald Trump", "Melania Trump"]} in ents.evidence
+
+
+def test_bare_surname_of_a_family_goes_to_the_most_mentioned(nlp, extractor):
+    title = "Summit"
+    body = ("Donald Trump arrived in Paris. Donald Trump met Emmanuel Macron. Melania Trump visited a school. "
+            "Later Trump said the talks went well.")
+    ents = run(nlp, extractor, title, body)
+    trumps = [m.value for m in ents.mentions if m.field == "body" and body[m.start:m.end] == "Trump"]
+    assert trumps and set(trumps) == {"Donald Trump"}
+    assert any(e["written"] == "Trump" and e["why"] == "most mentioned" for e in ents.evidence)
+
+
+def test_ambiguous_family_surname_says_so_in_the_evidence(nlp, extractor):
+    ents = run(nlp, extractor, "Clintons campaign",
+               "Bill Clinton spoke in Ohio. Later Hillary Clinton spoke in Iowa, where Clinton said she would win.")
+    assert [e for e in ents.evidence if e["written"] == "Clinton" and e["why"].startswith("ambiguous")]
+    assert "Clinton" not in ents.person
+
+
+def test_lone_surname_that_speaks_is_kept_as_written(nlp, extractor):
+    # "Merkel said" with no full name in the article was dropped; it stays as the written form.
+    ents = run(nlp, extractor, "Budget", "Merkel said Germany would pay for the new plan.")
+    assert "Merkel" in ents.person

@@ -47,6 +47,9 @@ class Entities:
     country: list[str] = field(default_factory=list)
     org: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    # how a short form several full names share was read, per value: [{"facet", "written", "value",
+    # "uses", "why", "candidates"}]; "why" starts with "ambiguous" where only proximity decided
+    evidence: list[dict] = field(default_factory=list, compare=False)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class _Run:
         letters = [c for c in title if c.isalpha()]
         self.caps_title = len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.9
         self.hits = {"person": [], "country": [], "org": []}   # facet -> [(start, end, value)]
+        self.evidence = []   # how short forms shared by several people were read
 
     def run(self):
         doc, gaz, hits, words, lowers = self.doc, self.gaz, self.hits, self.words, self.lowers
@@ -107,7 +111,8 @@ class _Run:
             label = e.label_
             for i in range(e.start, e.end):
                 covered[i] = label
-        person_hits, persons = find_persons(spans, doc, gaz, self.caps_title, self.title_len, words, lowers)
+        person_hits, persons = find_persons(spans, doc, gaz, self.caps_title, self.title_len, words, lowers,
+                                            self.evidence)
         hits["person"].extend(person_hits)
         countries = CountryHits(doc, hits["country"], self.text)
         add_span_countries(spans, persons, doc, gaz, countries)
@@ -144,6 +149,7 @@ class _Run:
             setattr(ents, facet, order)
         mentions.sort(key=lambda m: (m.field != "title", m.start))
         ents.mentions = mentions
+        ents.evidence = self.evidence
         return ents
 
     def _mention(self, start, end, facet, value):

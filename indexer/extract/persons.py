@@ -6,6 +6,7 @@ Doc of `title + "\\n\\n" + body`; with `caps_title` (an ALL-CAPS wire title) not
 """
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from .countries import fold
 from .lexicon import (CAPTION_WORDS, COMPANY_WORDS, EDGE_PUNCT, FAMILY_WORDS, GENERIC_ORG_NOUNS,
@@ -23,11 +24,11 @@ _INITIAL = re.compile(r"[A-Z]\.")
 _PARTICLE_NAME = re.compile(r"[dDlL]['’][A-ZÀ-Ý]\w+")   # "d'Estaing", "L'Heureux"
 
 
-def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None):
+def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None, evidence=None):
     """Find person spans, resolve short forms; return ([(start, end, value)], {span index: value}).
 
     `words` / `lowers` are the tokens' text and lower_ when the caller has them (a Token is built
-    anew on every doc[i])."""
+    anew on every doc[i]); `evidence`, a list, receives how short forms shared by a family were read."""
     if words is None:
         words = [t.text for t in doc]
     if lowers is None:
@@ -72,7 +73,8 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
     # Common words the article also names as an org or product ("Red Hat" of "Red Hat Enterprise
     # Linux", "Crew Dragon") are that thing.
     other = [s.text for s in spans if s.label != "PERSON"]
-    works = work_names(cands, spans, words, lowers)
+    works_evidence = work_names(cands, spans, words, lowers)
+    works = works_evidence.thing
     # an interview's speaker tag "((Aparna Garg))" is often labelled WORK_OF_ART: no vote
     thing_votes = Counter(s.text for s in spans if s.label in THING_LABELS
                           and not (s.tok_start > 0 and words[s.tok_start - 1] in ("(", "[")))
@@ -113,13 +115,69 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
                     " " not in s.text and s.text in known_tokens and s.label == "ORG"):
                 if not gaz.lookup(s.text) and not is_person_junk(s.text, s, doc, caps_title):
                     cands[i] = (s.text, s.start)
-    values = resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, words)
+    values, families = resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, words,
+                                           spoken=works_evidence.person)
+    chosen = dict(values)
+    picks = {}   # span index -> value, for the short forms a family shares ("Trump" of Donald and Melania)
+    for name, members in families.items():
+        picks.update(pick_family_members(name, members, cands, spans, words, evidence))
     hits = []
     for i, (name, start) in cands.items():
-        value = values.get(name)
+        value = picks.get(i) or chosen.get(name)
         if value:
             hits.append((start, spans[i].end, value))
-    return hits, {i: values.get(name) for i, (name, _) in cands.items()}
+    return hits, {i: picks.get(i) or values.get(name) for i, (name, _) in cands.items()}
+
+
+def title_of(s, name, words):
+    """The title words of one PERSON span: the ones strip_titles cut ("President" of "President Trump")
+    or a title right before it; lower case, dots dropped."""
+    out = set()
+    if name != s.text and s.text.endswith(name):
+        out = {w.lower().rstrip(".") for w in s.text[: -len(name)].split()}
+    if s.tok_start > 0:
+        out.add(words[s.tok_start - 1].lower().rstrip("."))
+    return out & TITLE_WORDS
+
+
+def pick_family_members(name, members, cands, spans, words, evidence):
+    """Resolve each use of a short form several full names share ("Trump": Donald and Melania Trump):
+    a title one of them carries ("President Trump"), else the one mentioned clearly most (twice as
+    often), else the one named last before it. Return {span index: value}; say in `evidence`
+    (a list, or None) how each was chosen, and when only proximity decided."""
+    uses = {m: [i for i, (n, _) in cands.items() if n == m] for m in members}
+    titles = {m: set().union(*[title_of(spans[i], m, words) for i in at]) if at else set()
+              for m, at in uses.items()}
+    ranked = sorted(members, key=lambda m: -len(uses[m]))
+    dominant = ranked[0] if len(uses[ranked[0]]) >= 2 * max(1, len(uses[ranked[1]])) else None
+    out, why = {}, {}
+    for i, (n, start) in cands.items():
+        if n != name:
+            continue
+        own = title_of(spans[i], name, words)
+        by_title = [m for m in members if own & titles[m]]
+        if len(by_title) == 1:
+            out[i], reason = by_title[0], "title " + "/".join(sorted(own & titles[by_title[0]]))
+        elif dominant:
+            out[i], reason = dominant, "most mentioned"
+        else:
+            before = [m for m in members if uses[m] and cands[uses[m][0]][1] <= start]
+            out[i] = max(before, key=lambda m: max(cands[j][1] for j in uses[m] if cands[j][1] <= start)) \
+                if before else min(members, key=lambda m: cands[uses[m][0]][1] if uses[m] else 1 << 60)
+            reason = "ambiguous: nearest before"
+        why.setdefault((out[i], reason), 0)
+        why[(out[i], reason)] += 1
+    if evidence is not None:
+        for (value, reason), count in sorted(why.items()):
+            evidence.append({"facet": "person", "written": name, "value": value, "uses": count,
+                             "why": reason, "candidates": sorted(members)})
+    return out
+
+
+@dataclass
+class Uses:
+    thing: set    # names used as a work, product, team or event, and never as a person
+    person: set   # names used as a speaker, author or owner ("Merkel said", "Trump's budget")
 
 
 def work_names(cands, spans, words, lowers):
@@ -138,7 +196,7 @@ def work_names(cands, spans, words, lowers):
             person.add(name)
         elif nxt in WORK_NOUNS and words[s.tok_end].islower():
             thing.add(name)
-    return thing - person
+    return Uses(thing - person, person)
 
 
 def is_common_phrase(name, gaz):
@@ -312,28 +370,32 @@ def is_really_country(name, labels, gaz):
     return True
 
 
-def resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, words):
+def resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, words, spoken=()):
     """Map each name to the fullest name of the article it is part of ("Putin" -> "Vladimir Putin");
-    `words` are the tokens' text."""
+    `words` are the tokens' text, `spoken` the names used as a speaker or owner. Return (that map,
+    {short form: [full names]} for the short forms several full names share)."""
     first = {}
     for name, start in cands.values():
         first[name] = min(first.get(name, start), start)
     toks = {n: name_tokens(n) for n in first}
-    out = {}
+    out, families = {}, {}
     for n in first:
         longer = [m for m in first if m != n and toks[n] and toks[n] < toks[m]]
         # keep only the maximal ones ("Barack Hussein Obama" over "Barack Obama")
         longer = [m for m in longer if not any(toks[m] < toks[o] for o in longer)]
         if not longer:
             full = complete_name(n, doc, gaz, caps_title, title_len, words) if " " not in n else None
-            out[n] = full or (n if looks_like_name(n, gaz) and is_lone_ok(n, cands, titled_names) else None)
+            out[n] = full or (n if looks_like_name(n, gaz) and is_lone_ok(n, cands, titled_names, spoken)
+                              else None)
         elif len(longer) == 1:
             out[n] = longer[0]
         else:
-            # Two Clintons: the one named most recently before the short form's first use.
+            # Two Clintons: by default the one named most recently before the short form's first use;
+            # pick_family_members reads each use.
             before = [m for m in longer if first[m] <= first[n]]
             out[n] = max(before, key=lambda m: first[m]) if before else min(longer, key=first.get)
-    return out
+            families[n] = sorted(longer)
+    return out, families
 
 
 def complete_name(word, doc, gaz, caps_title, title_len, words):
@@ -389,12 +451,14 @@ def is_titled(s, name, doc):
     return prev is not None and prev.text[:1].isupper() and prev.lower_.rstrip(".") in TITLE_WORDS
 
 
-def is_lone_ok(name, cands, titled_names):
-    """A lone name that joins no full name is kept when a title introduced it or it recurs:
-    a single capitalised word seen once is too often a place, a product or a first name."""
+def is_lone_ok(name, cands, titled_names, spoken=()):
+    """A lone name that joins no full name is kept when a title introduced it, it recurs, or it speaks
+    or owns ("Merkel said", "Trump's budget"): a single capitalised word seen once is otherwise too
+    often a place, a product or a first name. The index-wide step (indexer.resolve) may join it to
+    the one full name the index knows for it."""
     if " " in name:
         return True
-    return name in titled_names or sum(n == name for n, _ in cands.values()) >= 2
+    return name in titled_names or name in spoken or sum(n == name for n, _ in cands.values()) >= 2
 
 
 def looks_like_name(name, gaz):
