@@ -71,7 +71,12 @@ class Reader(Protocol):
         """
 
     def suggest_words(self, word: str, limit: int = 5) -> list[str]:
-        """Return indexed words of title and body nearest in spelling to word, most frequent first."""
+        """Return indexed words of title and body nearest in spelling to word, most frequent first.
+
+        Words as written (folded, not stemmed), sharing the first letter and within
+        search/didyoumean.py's edit_limit; nearest first (the word itself when an article holds
+        it), then the most frequent, then A-Z.
+        """
 
     def close(self) -> None:
         """Release what the view holds."""

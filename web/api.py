@@ -4,6 +4,7 @@ import itertools
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
 
 from indexer import export
+from indexer.search.didyoumean import explain
 from indexer.search import insights as lib
 from indexer.search.request import SearchRequest, parse_int
 
@@ -22,7 +23,11 @@ def search_api():
     req = SearchRequest.from_args(request.args)
     facet_size = parse_int(request.args.get("facet_size", ""), "facet_size", vm.API_FACET_SIZE, 1,
                            vm.MAX_API_FACET_SIZE, req.warnings)
-    return jsonify(vm.api_search(get_reader().search(req), facet_size))
+    reader = get_reader()
+    result = reader.search(req)
+    data = vm.api_search(result, facet_size)
+    data["suggestions"] = vm.suggestion_views(explain(reader, result), api=True)   # did you mean
+    return jsonify(data)
 
 
 @bp.get("/article/<path:article_id>")

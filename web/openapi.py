@@ -211,6 +211,12 @@ SCHEMAS = {
     "FacetValue": {"type": "object", "required": ["value", "count", "selected", "excluded"], "properties": {
         "value": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
         "selected": {"type": "boolean"}, "excluded": {"type": "boolean"}}},
+    "Suggestion": {"type": "object", "required": ["message", "options"], "properties": {
+        "message": {"type": "string", "description": "What matched nothing: “no article contains “elction””."},
+        "options": {"type": "array", "items": {"type": "object", "required": ["label", "q", "url"], "properties": {
+            "label": {"type": "string", "description": "The nearest word, value or field offered."},
+            "q": {"type": "string", "description": "The query of that search."},
+            "url": {"type": "string", "description": "That search in this API."}}}}}},
     "Bucket": {"type": "object", "required": ["label", "from", "to", "count"], "properties": {
         "label": {"type": "string"}, "from": {"type": "string", "format": "date"},
         "to": {"type": "string", "format": "date"}, "count": {"type": "integer", "minimum": 0}}},
@@ -224,6 +230,9 @@ SCHEMAS = {
             "per_page": {"type": "integer", "enum": list(PER_PAGE_CHOICES)},
             "sort": {"type": "string", "enum": list(SORTS)},
             "warnings": {**text_array(), "description": "What was ignored or changed in the request."},
+            "suggestions": {"type": "array", "items": ref("Suggestion"),
+                            "description": "Did you mean: why the search (or a filter value) found nothing, "
+                                           "and the nearest searches. Empty when there is nothing to say."},
             "hits": {"type": "array", "items": ref("Hit")},
             "facets": {"type": "object", "required": list(NAMES),
                        "description": "Per facet, its values under the query and the other facets' filters.",

@@ -1,6 +1,7 @@
 """The HTML pages: the explorer (/ and /search), one article, related values, trends, the query syntax help."""
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
+from indexer.search.didyoumean import explain
 from indexer.search.query import plain_words, syntax_problem
 from indexer.search.request import SearchRequest
 
@@ -29,8 +30,10 @@ def wants_fragment():
 def explorer():
     req = SearchRequest.from_args(request.args)
     ui = vm.UiState.from_args(request.args)
-    result = get_reader().search(req)
+    reader = get_reader()
+    result = reader.search(req)
     page = vm.search_page(result, ui)
+    page["suggestions"] = vm.suggestion_views(explain(reader, result))   # did you mean
     template = "_explorer_swap.html" if wants_fragment() else "search.html"
     return render_template(template, vm=page)
 

@@ -344,6 +344,14 @@ def export_view(req):
             "texts": [("", "No text")] + [(t, {"body": "Full text", "snippet": "Snippet"}[t]) for t in TEXT_COLUMNS]}
 
 
+def suggestion_views(suggestions, api=False):
+    """Return did-you-mean (indexer.search.didyoumean) as messages with their options' URLs ready."""
+    make = (lambda r: urls.url(url_for("api.search_api"), r.params())) if api else (lambda r: explorer_url(r.params()))
+    return [{"message": s.message,
+             "options": [{"label": o.label, "q": o.request.q, "url": make(o.request)} for o in s.options]}
+            for s in suggestions]
+
+
 def search_page(result, ui, per_page_choices=None):
     """Return the view model of the explorer (results, facets, filters) for one search."""
     req = result.request

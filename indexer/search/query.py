@@ -16,6 +16,7 @@ rules with the same words: tame() applies the rules on the tree (fuzzy distance 
 the engine the rest as it expands wildcards, prefixes, fuzzy words and ranges into index words
 and runs the query (docs/RELIABILITY.md).
 """
+import difflib
 import logging
 import re
 import threading
@@ -387,8 +388,9 @@ def unknown_fields_as_words(text, notes):
 
     out = FIELD_PREFIX.sub(plain, text)
     for name in dict.fromkeys(unknown):
-        notes.append(f"there is no field “{shown(name, 40)}”, so “{shown(name, 40)}:” was searched as a word "
-                     f"(fields: {', '.join(QUERY_FIELDS)})")
+        near = difflib.get_close_matches(name.lower(), QUERY_FIELDS, n=1, cutoff=0.75)
+        hint = f"; did you mean “{near[0]}:”?" if near else f" (fields: {', '.join(QUERY_FIELDS)})"
+        notes.append(f"there is no field “{shown(name, 40)}”, so “{shown(name, 40)}:” was searched as a word{hint}")
     return out
 
 

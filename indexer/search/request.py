@@ -4,6 +4,7 @@ Built from URL arguments or CLI options; parsing never raises: what was ignored 
 recorded in `warnings`, which every answer shows.
 """
 import calendar
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,7 @@ MAX_QUERY = 500          # characters of q kept
 MAX_VALUE = 200          # characters of one filter value kept
 MAX_VALUES = 20          # values per facet kept
 MAX_UNKNOWN = 5          # unknown parameters named in warnings (the rest are counted)
+NEAR = 0.75              # how alike (difflib's ratio) a known name must be to be offered for an unknown one
 
 # Every URL parameter a search reads: its own, and an include and an exclude per facet (the registry).
 SEARCH_PARAMS = ("q", *NAMES, *(f"not_{name}" for name in NAMES), "from", "to", "sort", "page", "per_page")
@@ -98,9 +100,13 @@ def _warn_unknown(keys, warnings):
     unknown = [k for k in dict.fromkeys(keys) if k not in KNOWN_PARAMS]
     for key in unknown[:MAX_UNKNOWN]:
         if key.startswith("not_"):
-            warnings.append(f"unknown facet {key[4:][:40]!r} ignored")
+            near = difflib.get_close_matches(key[4:].lower(), NAMES, n=1, cutoff=NEAR)
+            hint = f" (did you mean 'not_{near[0]}'?)" if near else ""
+            warnings.append(f"unknown facet {key[4:][:40]!r} ignored{hint}")
         else:
-            warnings.append(f"unknown parameter {key[:40]!r} ignored")
+            near = difflib.get_close_matches(key.lower(), sorted(KNOWN_PARAMS), n=1, cutoff=NEAR)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            warnings.append(f"unknown parameter {key[:40]!r} ignored{hint}")
     if len(unknown) > MAX_UNKNOWN:
         warnings.append(f"{len(unknown) - MAX_UNKNOWN} more unknown parameters ignored")
 

@@ -100,7 +100,7 @@ def test_known_parameters_are_not_warned_about(client, pairs):
 def test_unknown_parameters_are_warned_about(client):
     data = client.get("/api/search?q=flood&colour=red&not_colour=blue&Q=x").get_json()
     assert data["warnings"] == ["unknown parameter 'colour' ignored", "unknown facet 'colour' ignored",
-                                "unknown parameter 'Q' ignored"]
+                                "unknown parameter 'Q' ignored (did you mean 'q'?)"]   # issue 13
     many = client.get("/api/search", query_string={f"x{i}": "1" for i in range(MAX_UNKNOWN + 3)}).get_json()
     assert len(many["warnings"]) == MAX_UNKNOWN + 1 and many["warnings"][-1] == "3 more unknown parameters ignored"
 
