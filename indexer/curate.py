@@ -13,7 +13,7 @@ the run, rewrite what they wrote before the change.
 import time
 
 from .curation import Curation, CurationConflict, Rewrite, raw_document
-from .errors import IndexBusy
+from .errors import IndexBusy, IndexMissing
 
 ATTEMPTS = 5          # a change is redone on a newer curation when another writer came first
 BUSY_WAIT = 5.0       # seconds to wait for another short writer (another curation change) to finish
@@ -65,6 +65,9 @@ def apply(engine, old, new, result):
         try:
             with engine.writer(fresh=False) as writer:
                 result.rewritten = recurate(writer, old, new)
+            return
+        except IndexMissing as err:   # outdated (to rebuild) or unavailable: saved, applied by the next build
+            result.pending = f"the change is saved; the index cannot be rewritten now ({err})"
             return
         except IndexBusy:
             if time.monotonic() >= deadline:
