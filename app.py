@@ -331,10 +331,13 @@ def stats(index_dir, top, engine, engine_url):
         click.echo(f"\n{facet} ({info.distinct[facet]} distinct)")
         for value, count in values:
             click.echo(f"  {count:6d}  {terminal_safe(value)}")
+    from indexer.resolve import BY
+
     active = curation.active()
     click.echo(f"\ncuration ({curation.version} changes, {len(active)} in effect; `curate list` shows the log)")
-    for change in active:
-        click.echo(f"  {change.n:4d}  {terminal_safe(change.describe())}")
+    for change in active:   # the index-wide resolution's merges say so: any of them can be undone
+        made_by = "  (index-wide resolution)" if change.by == BY else ""
+        click.echo(f"  {change.n:4d}  {terminal_safe(change.describe())}{made_by}")
 
 
 # --- curate: the index's curation (docs/ALIASES.md) -----------------------------------------

@@ -33,6 +33,7 @@ class BuildReport:
     published: bool = False
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)   # what was deliberately not done, and why
+    resolved: list = field(default_factory=list)   # indexer.resolve.Merge made by this run
 
     @property
     def source_errors(self):
@@ -47,7 +48,7 @@ class BuildReport:
 
 def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, settings=None,
                 on_problem=None, on_progress=None, analyzer=None, commit_every=COMMIT_EVERY,
-                optimize=False, engine=None, cluster=None, batch=CHUNK):
+                optimize=False, engine=None, cluster=None, batch=CHUNK, resolve=True):
     """Index the articles in `sources` into the engine (a Whoosh folder index_dir by default).
 
     NER runs in `workers` processes, or on the Dask cluster whose scheduler is `cluster`, in
@@ -55,6 +56,10 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
 
     Nothing is removed and no rebuild is swapped in when a source could not be read in full:
     a missing folder or a cut-off file must not empty the index.
+
+    With `resolve`, a run that changed the index ends with the index-wide resolution step
+    (indexer/resolve.py): lone surnames, spelling variants, acronyms and country-prefixed names
+    merged across articles, as curation changes anyone can list and undo.
     """
     started = time.monotonic()
     owned = engine is None
@@ -69,6 +74,9 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
                 writer.optimize()
             run.curation.finish(writer, resumed=run.fresh and bool(run.known))
             run.finish(prune)
+        if resolve and (run.report.published or not run.fresh) and (
+                run.report.added or run.report.updated or run.report.removed):
+            run.report.resolved = _resolve(engine, run.report)
     finally:
         if owned:
             engine.close()
@@ -172,6 +180,22 @@ class _Run:
             self.writer.delete(gone)
             self.writer.commit()
         return len(gone)
+
+
+def _resolve(engine, report):
+    """Run the index-wide resolution step; return its merges, noting what it did or why it could not."""
+    from .errors import FacetwireError
+    from .resolve import resolve_index
+
+    try:
+        merges = resolve_index(engine)
+    except FacetwireError as err:   # a curation change or a long writer in the way: the next run retries
+        report.notes.append(f"index-wide resolution not done: {err}")
+        return []
+    if merges:
+        report.notes.append(f"index-wide resolution merged {len(merges)} values (`app.py curate list` "
+                            f"shows them, by \"resolve\"; undo any of them there)")
+    return merges
 
 
 def _analyses(writer, analyzer, articles, ner, report):
