@@ -152,3 +152,22 @@ def test_watchdog_ends_a_worker_whose_parent_is_gone_without_prctl():
             middle.kill()
             middle.wait()
         middle.stdout.close()
+
+
+def test_one_worker_whose_parent_extracts_gives_what_ner_in_one_process_gives():
+    """With one worker the parent extracts from the worker's DocBin (analyze._pooled): the same
+    Analysis, article for article, as NER and extraction in one process; with two workers too."""
+    from indexer.articles import read_sources
+    from indexer.extract.analyze import Analyzer, analyze_stream
+
+    articles = list(read_sources([str(SAMPLE)], lambda problem: None))[:24]
+    known = Analyzer().analyze_batch(articles[:1])[0]   # an already-known article passes through
+    items = [(a, known if i == 5 else None) for i, a in enumerate(articles)]
+    analyzer = Analyzer()
+    alone = list(analyze_stream(analyzer, items, workers=0, chunk=8))
+    assert [a.id for a, _ in alone] == [a.id for a in articles]
+    assert any(r.person or r.country or r.org for _, r in alone) and any(r.topic for _, r in alone)
+    for workers in (1, 2):
+        pooled = list(analyze_stream(analyzer, items, workers=workers, chunk=8))
+        assert [(a.id, r) for a, r in pooled] == [(a.id, r) for a, r in alone], workers
+    assert alone[5][1] is known
