@@ -444,3 +444,12 @@ def test_lone_surname_that_speaks_is_kept_as_written(nlp, extractor):
     # "Merkel said" with no full name in the article was dropped; it stays as the written form.
     ents = run(nlp, extractor, "Budget", "Merkel said Germany would pay for the new plan.")
     assert "Merkel" in ents.person
+
+
+def test_name_wrapped_across_lines_is_one_person(nlp, extractor):
+    # Wire copy wrapped at 70 columns split "Clayton\nYeutter": the model found no one.
+    title, body = "TRADE TALKS", "U.S. Trade Representative Clayton\nYeutter said he expects imports to fall."
+    assert len(ner_text(title, body)) == len(title) + 3 + len(body)
+    ents = run(nlp, extractor, title, body)
+    assert "Clayton Yeutter" in ents.person
+    assert ("person", "Clayton Yeutter", "Clayton\nYeutter") in surfaces(ents, title, body)

@@ -11,6 +11,7 @@ The Doc is of `ner_text(title, body)`: the title, SEAM, the body. Rules, in shor
 The rules live in indexer.persons, indexer.places (countries) and indexer.orgs, their word lists in
 indexer.lexicon; this module runs them over one article and turns their hits into values and mentions.
 """
+import re
 from dataclasses import dataclass, field
 
 from .countries import load_gazetteer
@@ -27,8 +28,17 @@ EXTRACTOR_VERSION = 3
 SEAM = ".\n\n"
 
 
+# A line break between two capitalised words inside a paragraph (wire copy wrapped at 70 columns:
+# "Clayton\nYeutter", "Satoshi\nSumita") splits the name for the model; NER reads it as a space. Other
+# breaks stay: joined, "Jordan\ntwo cargoes" loses its GPE. Same length: offsets are the stored text's.
+_WRAPPED_NAME = re.compile(r"(?<=\b[A-Z][a-z])([\w'’.-]*)\n(?=[A-Z][a-z])")
+
+
 def ner_text(title, body):
-    """Return the text NER reads for an article: its title, SEAM, its body."""
+    """Return the text NER reads for an article: its title, SEAM, its body with names wrapped across
+    lines joined."""
+    if "\n" in body:
+        body = _WRAPPED_NAME.sub(r"\1 ", body)
     return f"{title}{SEAM}{body}"
 
 
