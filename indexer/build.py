@@ -187,14 +187,16 @@ def _resolve(engine, report):
     from .errors import FacetwireError
     from .resolve import resolve_index
 
+    started = time.monotonic()
     try:
         merges = resolve_index(engine)
     except FacetwireError as err:   # a curation change or a long writer in the way: the next run retries
         report.notes.append(f"index-wide resolution not done: {err}")
         return []
     if merges:
-        report.notes.append(f"index-wide resolution merged {len(merges)} values (`app.py curate list` "
-                            f"shows them, by \"resolve\"; undo any of them there)")
+        report.notes.append(f"index-wide resolution merged {len(merges)} values in "
+                            f"{time.monotonic() - started:.1f}s (`app.py curate list` shows them, by "
+                            f"\"resolve\"; undo any of them there)")
     return merges
 
 
