@@ -183,7 +183,8 @@ def predict_cli(arts, workers):
         idx = Path(tmp) / "index"
         py = sys.executable
         t0 = time.perf_counter()
-        run([py, "app.py", "index", str(src), "--index-dir", str(idx), "--workers", str(workers)])
+        notes = run([py, "app.py", "index", str(src), "--index-dir", str(idx), "--workers", str(workers)],
+                    stream="stderr")
         total = time.perf_counter() - t0
         out = run([py, "app.py", "export", "--index-dir", str(idx), "--format", "jsonl"])
     preds = {}
@@ -193,14 +194,16 @@ def predict_cli(arts, workers):
             # the id may have been made relative to the source file; take the record id if it is there
             rid = str(r["id"]).rsplit("#", 1)[-1]
             preds[rid] = r
-    return preds, {"articles": len(arts), "total_s": total}
+    # the index run's notes say what the index-wide resolution step merged (indexer/resolve.py)
+    return preds, {"articles": len(arts), "total_s": total,
+                   "notes": [line for line in notes.splitlines() if line.startswith("note:")]}
 
 
-def run(cmd):
+def run(cmd, stream="stdout"):
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if p.returncode:
         raise SystemExit(f"{' '.join(cmd[1:3])} failed ({p.returncode}):\n{p.stderr[-3000:]}")
-    return p.stdout
+    return getattr(p, stream)
 
 
 # ---- report --------------------------------------------------------------------------------------
@@ -254,6 +257,8 @@ def main(argv=None):
                   f"= {100 * timing['extract_s'] / max(timing['ner_s'], 1e-9):.1f}% of NER time")
         else:
             print(f"timing: index {timing['total_s']:.1f}s for {timing['articles']} articles")
+            for note in timing["notes"]:
+                print(note)
         results[name] = {"totals": totals, "topics": topics, "timing": timing, "articles": per}
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
