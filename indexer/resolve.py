@@ -15,7 +15,10 @@ reads the index's person and org values once (with their article counts) and pro
   "Massachusetts Institute of Technology", "WWE" -> "World Wrestling Entertainment"); none when two
   long forms share the initials;
 - org, a country prefix -> the value without it ("U.S. Democratic Party", "United States
-  Democratic Party" -> "Democratic Party") when that value is in the index.
+  Democratic Party" -> "Democratic Party") when that value is in the index;
+and an org merge only where both values are seen in the same contexts: most of the articles of
+each name one same country (so "ABC" of Australian news stays apart from "American Broadcasting
+Company", "United States Air Force" from "Air Force").
 
 The merges are added to the index's curation (indexer/curation.py) as changes made by BY: they
 are listed by `app.py curate list` and `app.py stats`, shown and undone like any change, and the
@@ -36,6 +39,8 @@ DOMINANCE = 0.8            # share of a surname's full-name articles the one ful
 MIN_ARTICLES = 2           # articles a full name needs to take a lone surname
 MIN_VARIANT = 6            # letters of the shorter surname of two spelling variants
 MAX_VALUES = 1_000_000     # values read per facet: all of them
+SAME_CONTEXT = 0.5         # share of an org's articles that name the country both values share
+_LINKS = {"of", "and", "for", "the", "on", "in", "de", "&"}
 _SURNAME_PREFIXES = ("al-", "el-", " al ", "el ")
 
 
@@ -54,10 +59,24 @@ def values_of(engine, facet):
     return dict(pairs)
 
 
-def propose(persons, orgs, gaz=None):
-    """Return the Merges the person and org counts ({value: articles}) call for."""
+def propose(persons, orgs, gaz=None, context=None):
+    """Return the Merges the person and org counts ({value: articles}) call for.
+
+    `context(facet, value)` returns (the country most of the value's articles name, that share) or
+    (None, 0): an org merge needs both values seen in the same country's news (SAME_CONTEXT of their
+    articles), so "ABC" of Australian stories never joins "American Broadcasting Company"."""
     gaz = gaz or load_gazetteer()
-    return person_merges(persons) + org_merges(orgs, gaz)
+    orgs_merged = org_merges(orgs, gaz)
+    if context is not None:
+        orgs_merged = [m for m in orgs_merged if same_context(context, m)]
+    return person_merges(persons) + orgs_merged
+
+
+def same_context(context, merge):
+    """Whether both values of an org merge are mostly news of one country."""
+    a, share_a = context(merge.facet, merge.value)
+    b, share_b = context(merge.facet, merge.target)
+    return a is not None and a == b and min(share_a, share_b) >= SAME_CONTEXT
 
 
 def _surname(name):
@@ -110,16 +129,19 @@ def is_spelling_variant(x, y):
 
 
 def initials(name):
-    """The initials of a name's capitalised words: "Massachusetts Institute of Technology" -> "MIT"."""
-    return "".join(w[0] for w in name.replace("-", " ").split() if w[:1].isupper())
+    """The initials of a name's capitalised words: "Massachusetts Institute of Technology" -> "MIT";
+    "" when a word is neither capitalised nor a link word ("ABS-CBN Corporation", "CC BY-SA")."""
+    words = name.split()
+    if not all((w[:1].isupper() and w[1:].islower() and w.isalpha()) or w in _LINKS for w in words):
+        return ""
+    return "".join(w[0] for w in words if w[:1].isupper())
 
 
 def org_merges(counts, gaz):
     out = []
     long_forms = defaultdict(list)
     for name in counts:
-        words = name.split()
-        if len(words) >= 2:
+        if len(name.split()) >= 2 and initials(name):
             long_forms[initials(name)].append(name)
     for name in counts:
         short = name.replace(".", "")
@@ -144,13 +166,25 @@ def org_merges(counts, gaz):
     return out
 
 
+def country_context(engine, facet, value):
+    """(The country most articles with this value name, the share of its articles that do) or (None, 0)."""
+    with engine.reader() as reader:
+        total, _ = reader.facet_values(SearchRequest(filters={facet: [value]}), facet, limit=1)
+        top, _ = reader.facet_values(SearchRequest(filters={facet: [value]}), "country", limit=1)
+    n = total[0][1] if total else 0
+    if not top or not n:
+        return None, 0.0
+    return top[0][0], top[0][1] / n
+
+
 def resolve_index(engine, gaz=None):
     """Add the merges the index calls for to its curation and rewrite what they touch.
 
     Return the Merges made (none that the curation already names in any way)."""
     from .curate import replace_all
 
-    merges = propose(values_of(engine, "person"), values_of(engine, "org"), gaz)
+    merges = propose(values_of(engine, "person"), values_of(engine, "org"), gaz,
+                     context=lambda facet, value: country_context(engine, facet, value))
     made = []
 
     def add(curation):

@@ -39,6 +39,16 @@ def test_acronyms_and_country_prefixes_merge_into_one_org():
         ("United States Democratic Party", "Democratic Party"), ("U.S. Democratic Party", "Democratic Party")}
 
 
+def test_org_variants_merge_only_when_seen_in_the_same_country_news():
+    # "ABC" of Australian stories joined "American Broadcasting Company", "CDC" a Christchurch court
+    news = {"ABC": ("Australia", 0.8), "American Broadcasting Company": ("United States", 0.9),
+            "CDC": ("United States", 0.7), "Christchurch District Court": ("New Zealand", 1.0),
+            "MIT": ("United States", 0.6), "Massachusetts Institute of Technology": ("United States", 0.7),
+            "United States Air Force": ("United States", 1.0), "Air Force": ("Afghanistan", 0.3)}
+    merges = propose({}, {v: 2 for v in news} | {"CC BY-SA": 3, "CBS": 2}, context=lambda f, v: news.get(v, (None, 0)))
+    assert {(m.value, m.target) for m in merges} == {("MIT", "Massachusetts Institute of Technology")}
+
+
 def _write(path, records):
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
