@@ -91,11 +91,14 @@ def open_target(kind, scale, args, docs):
     return engine, app
 
 
-def requests_of(app):
-    """Return [(name, url)]: related and trends requests built from the index's own top values."""
-    with app.test_client() as c:
-        top = c.get("/api/search?per_page=10&facet_size=3").get_json()["facets"]
-    first = {name: [v["value"] for v in top[name]] for name in ("person", "country", "org", "topic")}
+def requests_of(engine):
+    """Return [(name, url)]: related and trends requests built from the index's own top values.
+
+    From stats(), not /api/search: under load a search's budget may leave facets uncounted.
+    """
+    with engine.reader() as r:
+        top = r.stats(top=3).facets
+    first = {name: [v for v, _n in top[name]] for name in ("person", "country", "org", "topic")}
     related = [[], [("q", "oil")], [("q", "bank")], [("q", "trade"), ("country", first["country"][1])]]
     related += [[(name, values[0])] for name, values in first.items() if values]
     series = [f"country:{first['country'][0]}", f"country:{first['country'][1]}", "oil",
@@ -130,9 +133,9 @@ def main(argv=None):
             kind, scale = spec.split(":")
             engine, app = open_target(kind, int(scale), args, docs)
             targets.append((f"{kind} {scale}x", engine, app))
-        reqs = requests_of(targets[0][2])
+        reqs = requests_of(targets[0][1])
         times = {(t, r): [] for t, _, _ in targets for r in range(len(reqs))}
-        checks = {}
+        checks, cut = {}, {}
         load_before = os.getloadavg()
         clients = {name: app.test_client() for name, _, app in targets}
         for round_no in range(args.rounds + 1):
@@ -147,6 +150,8 @@ def main(argv=None):
                     data = resp.get_json()
                     total = data.get("set_size", sum(s["total"] for s in data.get("series", [])))
                     checks.setdefault((name, r), total)
+                    if data["warnings"]:   # e.g. a query cut short by its time budget: say so
+                        cut.setdefault((name, r), data["warnings"][:2])
                     if round_no:
                         times[(name, r)].append(elapsed)
         load_after = os.getloadavg()
@@ -161,10 +166,13 @@ def main(argv=None):
         per_request = [[name, url[:90], latency_summary(times[(name, r)])["p50_ms"], checks[(name, r)]]
                        for r, (_k, url) in enumerate(reqs) for name, _e, _a in targets]
         print_table(["target", "request", "p50 ms", "articles"], per_request)
+        for (name, r), warnings in cut.items():
+            print(f"warnings: {name} {reqs[r][1][:80]}: {warnings}")
         print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
         if args.json:
             save_json(args.json, {"machine": machine(), "args": vars(args), "summary": summary,
-                                  "per_request": per_request, "load": [load_before, load_after]})
+                                  "per_request": per_request, "load": [load_before, load_after],
+                                  "warnings": [[name, reqs[r][1], w] for (name, r), w in cut.items()]})
     finally:
         for name, engine, _app in targets:
             if not args.keep and hasattr(engine, "drop"):
