@@ -453,3 +453,9 @@ def test_name_wrapped_across_lines_is_one_person(nlp, extractor):
     ents = run(nlp, extractor, title, body)
     assert "Clayton Yeutter" in ents.person
     assert ("person", "Clayton Yeutter", "Clayton\nYeutter") in surfaces(ents, title, body)
+
+
+def test_titled_surname_that_is_an_english_word_is_kept(nlp, extractor):
+    # "President Trump" alone in an article was dropped: "trump" is an English word.
+    ents = run(nlp, extractor, "Term limits", "Both President Trump and some Democrats back the amendment.")
+    assert "Trump" in ents.person

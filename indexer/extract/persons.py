@@ -385,8 +385,8 @@ def resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, wo
         longer = [m for m in longer if not any(toks[m] < toks[o] for o in longer)]
         if not longer:
             full = complete_name(n, doc, gaz, caps_title, title_len, words) if " " not in n else None
-            out[n] = full or (n if looks_like_name(n, gaz) and is_lone_ok(n, cands, titled_names, spoken)
-                              else None)
+            out[n] = full or (n if looks_like_name(n, gaz, n in titled_names)
+                              and is_lone_ok(n, cands, titled_names, spoken) else None)
         elif len(longer) == 1:
             out[n] = longer[0]
         else:
@@ -461,14 +461,16 @@ def is_lone_ok(name, cands, titled_names, spoken=()):
     return name in titled_names or name in spoken or sum(n == name for n, _ in cands.values()) >= 2
 
 
-def looks_like_name(name, gaz):
-    """Whether a name of one word looks like a name: capitalised, alphabetic, no common word or place."""
+def looks_like_name(name, gaz, titled=False):
+    """Whether a name of one word looks like a name: capitalised, alphabetic, no common word or place.
+    After a title a common word is a surname too ("President Trump", "Mr Baker")."""
     words = name.split()
     if len(words) > 1:
         return True
     w = words[0]
     return (w[:1].isupper() and not w.isupper() and len(w) > 2 and w.replace("-", "").replace("'", "").isalpha()
-            and w.lower() not in gaz.common_words and w.lower() not in TITLE_WORDS and not gaz.lookup(w))
+            and (titled or w.lower() not in gaz.common_words) and w.lower() not in TITLE_WORDS
+            and not gaz.lookup(w))
 
 
 def name_tokens(name):
