@@ -261,7 +261,8 @@ class Server:
             self.log.close()
 
     def log_tail(self, chars=3000):
-        self.log.flush()
+        if not self.log.closed:   # stop() closes it: a timed-out start must still show the log
+            self.log.flush()
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
 
 

@@ -301,6 +301,7 @@ def main(argv=None):
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles with a body")
     ap.add_argument("--scale", type=int, default=1, help="repeat the corpus K times under new ids")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--start-timeout", type=int, default=180, help="seconds each server may take to answer first")
     ap.add_argument("--per-page", type=int, default=PER_PAGE, help="hits per answer, both servers (API default 20)")
     ap.add_argument("--workers", type=int, default=2, help="--workers for building the 1x index")
     ap.add_argument("--no-datasette", action="store_true", help="measure Facetwire only")
@@ -359,7 +360,8 @@ def main(argv=None):
 def server_specs(args, index_dir, db):
     """How to start, probe and query each server (Datasette only when db is given)."""
     port = free_port()
-    specs = {"facetwire": dict(
+    for_all = dict(start_timeout=args.start_timeout)
+    specs = {"facetwire": dict(for_all,
         cmd=app_cmd("serve", "--index-dir", index_dir, "--port", port,
                     *(["--threads", args.threads] if args.threads else [])), port=port,
         ready="/api/search?q=", url=lambda query: facetwire_url(*query, args.per_page), check=check_facetwire, total="total")}
@@ -367,7 +369,7 @@ def server_specs(args, index_dir, db):
         port = free_port()
         settings = [a for k, v in DATASETTE_SETTINGS.items() for a in ("--setting", k, v)]
         specs["datasette"] = dict(
-            cmd=[PYTHON, "-m", "datasette", "serve", db, "--port", port, *settings], port=port,
+            for_all, cmd=[PYTHON, "-m", "datasette", "serve", db, "--port", port, *settings], port=port,
             ready="/-/versions.json", url=lambda query: datasette_url(db.stem, *query, args.per_page), check=check_datasette,
             total="filtered_table_rows_count")
     return specs
@@ -380,7 +382,8 @@ def race(specs, qs, rounds, work, results):
         with ExitStack() as stack:
             for name, spec in specs.items():
                 t = time.perf_counter()
-                server = stack.enter_context(Server(name, spec["cmd"], spec["port"], spec["ready"], work))
+                server = stack.enter_context(Server(name, spec["cmd"], spec["port"], spec["ready"], work,
+                                                    timeout=spec["start_timeout"]))
                 servers[name] = dict(spec, server=server, startup_s=round(time.perf_counter() - t, 2))
             up = ", ".join(f"{n} :{s['port']}" for n, s in servers.items())
             print(f"servers up: {up}; {len(qs)} queries x {rounds} rounds after a warm-up ...", flush=True)
