@@ -45,8 +45,13 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation; }
 
+# Exit code 3: the index was built by an older Facetwire in another format; the sample is all this
+# folder holds, so it is rebuilt (beside the old one, swapped in when complete).
 index-sample: setup
-	$(BIN)/python app.py index data/sample/wikinews.jsonl --index-dir $(INDEX) --workers $(WORKERS)
+	@$(BIN)/python app.py index data/sample/wikinews.jsonl --index-dir $(INDEX) --workers $(WORKERS); rc=$$?; \
+	if [ $$rc = 3 ]; then echo "rebuilding $(INDEX) in this version's format"; \
+	  $(BIN)/python app.py index data/sample/wikinews.jsonl --index-dir $(INDEX) --workers $(WORKERS) --rebuild; \
+	else exit $$rc; fi
 	$(BIN)/python app.py stats --index-dir $(INDEX) --top 5
 
 serve: setup

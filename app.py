@@ -37,15 +37,19 @@ def engine_config(index_dir, engine, engine_url):
     return run(lambda: config_from_env(engine=engine, index_dir=index_dir, engine_url=urls))
 
 
+EXIT_OUTDATED = 3
+
+
 def run(fn):
-    """Call fn(); report a library error or an OS error as one `error: ...` line, exit code 1."""
-    from indexer.errors import FacetwireError
+    """Call fn(); report a library error or an OS error as one `error: ...` line, exit code 1 (3: outdated)."""
+    from indexer.errors import FacetwireError, IndexOutdated
 
     try:
         return fn()
     except FacetwireError as err:
         click.echo(f"error: {terminal_safe(str(err))}", err=True)
-        sys.exit(1)
+        # 3: the index is of an older format and needs --rebuild (`make run` rebuilds its sample on it)
+        sys.exit(EXIT_OUTDATED if isinstance(err, IndexOutdated) else 1)
     except OSError as err:
         if isinstance(err, BrokenPipeError):
             raise

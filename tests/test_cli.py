@@ -265,3 +265,18 @@ def test_export_text_column_and_bom(handmade_index, runner):
     assert not plain.stdout.startswith("\ufeff")
     bad = runner.invoke(app.cli, base + ["--bom"])
     assert bad.exit_code == 2 and "--bom is for --format csv" in bad.output
+
+
+def test_an_index_of_an_older_format_exits_3_so_make_run_can_rebuild_it(tmp_path, runner):
+    """`make run`'s index-sample rebuilds on exit code 3 only: any other failure stops it."""
+    from indexer.engines.whoosh import store
+
+    index_dir = tmp_path / "ix"
+    assert runner.invoke(app.cli, ["index", str(SEED), "--index-dir", str(index_dir)]).exit_code == 0
+    (store.live_path(index_dir) / store.FORMAT).unlink()   # as every index written before formats
+    for args in (["index", str(SEED)], ["export"], ["stats"]):
+        result = runner.invoke(app.cli, args + ["--index-dir", str(index_dir)])
+        assert result.exit_code == app.EXIT_OUTDATED == 3, (args, result.output)
+    assert runner.invoke(app.cli, ["stats", "--index-dir", str(tmp_path / "none")]).exit_code == 1
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text()
+    assert "if [ $$rc = 3 ]" in makefile and "--rebuild" in makefile.split("index-sample:")[1].split("\n\n")[0]
