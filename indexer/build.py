@@ -48,7 +48,7 @@ class BuildReport:
 
 def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, settings=None,
                 on_problem=None, on_progress=None, analyzer=None, commit_every=COMMIT_EVERY,
-                optimize=False, engine=None, cluster=None, batch=CHUNK, resolve=True):
+                optimize=False, engine=None, cluster=None, batch=CHUNK, resolve=True, dedupe=True):
     """Index the articles in `sources` into the engine (a Whoosh folder index_dir by default).
 
     NER runs in `workers` processes, or on the Dask cluster whose scheduler is `cluster`, in
@@ -59,7 +59,8 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
 
     With `resolve`, a run that changed the index ends with the index-wide resolution step
     (indexer/resolve.py): lone surnames, spelling variants, acronyms and country-prefixed names
-    merged across articles, as curation changes anyone can list and undo.
+    merged across articles, as curation changes anyone can list and undo. With `dedupe`, it then
+    groups near-duplicate articles over the whole index (indexer/duplicates.py).
     """
     started = time.monotonic()
     owned = engine is None
@@ -77,6 +78,9 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
         if resolve and (run.report.published or not run.fresh) and (
                 run.report.added or run.report.updated or run.report.removed):
             run.report.resolved = _resolve(engine, run.report)
+        if dedupe and (run.report.published or not run.fresh) and (
+                run.report.added or run.report.updated or run.report.removed):
+            _dedupe(engine, run.report)
     finally:
         if owned:
             engine.close()
@@ -198,6 +202,20 @@ def _resolve(engine, report):
                             f"{time.monotonic() - started:.1f}s (`app.py curate list` shows them, by "
                             f"\"resolve\"; undo any of them there)")
     return merges
+
+
+def _dedupe(engine, report):
+    """Run the index-wide near-duplicate grouping; note what it did or why it could not."""
+    from .duplicates import dedupe_index
+    from .errors import FacetwireError
+
+    try:
+        done = dedupe_index(engine)
+    except FacetwireError as err:   # a long writer in the way: the next run groups again
+        report.notes.append(f"near-duplicate grouping not done: {err}")
+        return
+    report.notes.append(f"near-duplicates: {done.grouped} of {done.articles} articles in {done.groups} "
+                        f"groups ({done.rewritten} regrouped) in {done.seconds:.1f}s")
 
 
 def _analyses(writer, analyzer, articles, ner, report):

@@ -32,6 +32,7 @@ class Document:
     topics: list = field(default_factory=list)    # [{"label", "score", "evidence", "children"}]
     meta: dict = field(default_factory=dict)      # the record's other fields
     raw: dict = field(default_factory=dict)       # extraction's own values of the fields curation changed
+    dup: str = ""                    # near-duplicate group: its earliest member's id ("" alone; duplicates.py)
 
     @classmethod
     def from_article(cls, article, analysis):
@@ -72,7 +73,7 @@ class Document:
 
 
 # The text fields every engine stores as they are.
-PLAIN_FIELDS = ("chash", "title", "body", "date_iso", "url", "section", "dateline", "origin")
+PLAIN_FIELDS = ("chash", "title", "body", "date_iso", "url", "section", "dateline", "origin", "dup")
 
 
 def json_or_empty(text, kind):

@@ -22,7 +22,10 @@ MAX_UNKNOWN = 5          # unknown parameters named in warnings (the rest are co
 NEAR = 0.75              # how alike (difflib's ratio) a known name must be to be offered for an unknown one
 
 # Every URL parameter a search reads: its own, and an include and an exclude per facet (the registry).
-SEARCH_PARAMS = ("q", *NAMES, *(f"not_{name}" for name in NAMES), "from", "to", "sort", "page", "per_page")
+SEARCH_PARAMS = ("q", *NAMES, *(f"not_{name}" for name in NAMES), "from", "to", "sort", "page", "per_page",
+                 "dedupe", "dup")
+# dedupe: each near-duplicate group once (its best-ranked member); dup=GROUP: only that group's articles.
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # What the web layer reads from the same URLs besides the search: which panels are unfolded
 # (more), what a panel is searched for (fq_NAME), the API's facet_size, the export's options.
 # Kept here, beside SEARCH_PARAMS, so that the one list of known names says what "unknown" means.
@@ -43,6 +46,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     warnings: list = field(default_factory=list)
+    dedupe: bool | None = None                     # None: not asked (the page collapses, API and export do not)
+    dup: str = ""                                  # only this near-duplicate group (indexer/duplicates.py)
 
     @property
     def effective_sort(self):
@@ -52,7 +57,7 @@ class SearchRequest:
 
     def has_filters(self):
         return bool(any(self.filters.values()) or any(self.excludes.values())
-                    or self.date_from or self.date_to)
+                    or self.date_from or self.date_to or self.dup)
 
     def params(self, page=True):
         """Return the request as canonical (name, value) pairs, the inverse of from_args."""
@@ -66,6 +71,10 @@ class SearchRequest:
             out.append(("to", self.date_to.isoformat()))
         if self.sort in SORTS:
             out.append(("sort", self.sort))
+        if self.dup:
+            out.append(("dup", self.dup))
+        if self.dedupe is not None:
+            out.append(("dedupe", "1" if self.dedupe else "0"))
         if self.per_page != DEFAULT_PER_PAGE:
             out.append(("per_page", str(self.per_page)))
         if page and self.page != 1:
@@ -92,7 +101,20 @@ class SearchRequest:
         req.sort = sort if sort in SORTS else ""
         req.page = parse_int(_first(args, "page"), "page", 1, 1, MAX_PAGE, req.warnings)
         req.per_page = _parse_per_page(_first(args, "per_page"), req.warnings)
+        req.dedupe = parse_bool(_first(args, "dedupe"), "dedupe", req.warnings)
+        req.dup = _first(args, "dup").strip()[:MAX_VALUE]
         return req
+
+
+def parse_bool(text, name, warnings):
+    """Return True, False or None (not given) of a yes/no parameter; never raise."""
+    text = text.strip().lower()
+    if not text:
+        return None
+    if text in TRUE_WORDS or text in FALSE_WORDS:
+        return text in TRUE_WORDS
+    warnings.append(f"{name}={text[:40]!r} is not 1 or 0; ignored")
+    return None
 
 
 def _warn_unknown(keys, warnings):

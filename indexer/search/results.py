@@ -23,6 +23,8 @@ class Hit:
     topic: list
     subtopic: list
     score: float | None = None
+    dup: str = ""                 # its near-duplicate group ("" alone)
+    versions: int = 1             # with dedupe: the group's articles in the result set, itself included
 
     @property
     def snippet_text(self):
@@ -48,6 +50,7 @@ class SearchResult:
     facets: dict                  # facet name -> Counter of values, ignoring that facet's own filter
     histogram: list               # [Bucket], ignoring the date range
     warnings: list
+    groups: int | None = None     # with dedupe: results once each group is collapsed (total counts articles)
 
 
 @dataclass

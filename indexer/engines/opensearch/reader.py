@@ -6,7 +6,7 @@ that index is deleted: then IndexUnavailable says to try again), as a Whoosh sea
 from ...facets import NAMES
 from ...search.request import SearchRequest
 from ...search.results import Stats, most_frequent, top_values
-from . import counting, insights, suggest
+from . import counting, dedupe, insights, suggest
 from .mapping import from_source
 from .scan import scan
 from .searching import Searcher, make_hit, preference, sort_of
@@ -32,7 +32,7 @@ class OpenSearchReader:
         return self.searcher.search(request)
 
     def _query(self, request):
-        return self.searcher.parsed(request.q).query
+        return dedupe.scoped(request, self.searcher.parsed(request.q).query)
 
     def facet_values(self, request, facet, contains="", limit=60):
         q = self._query(request)
@@ -62,6 +62,10 @@ class OpenSearchReader:
 
     def export(self, request):
         """Yield every document of the filtered set in the search's order, through a point in time."""
+        documents = self._export(request)
+        return dedupe.first_of_each(documents) if request.dedupe else documents
+
+    def _export(self, request):
         q = self._query(request)
         post = counting.request_filter(request)
         body = {"query": {"bool": {"must": [q], "filter": [post]}} if post else q}

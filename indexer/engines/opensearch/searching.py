@@ -14,9 +14,9 @@ import math
 from opensearchpy import exceptions as ox
 
 from ...errors import EngineError
-from ...search.query import fallback, parse_query, short_error
+from ...search.query import DEFAULT_BUDGET, expanding_parts, fallback, parse_query, short_error
 from ...search.results import Hit, SearchResult, split_marks
-from . import counting
+from . import counting, dedupe
 from .client import reason
 from .dsl import compile, pattern_words, stemmed_words
 from .mapping import PATTERN_FORM, WORD_FORM, from_source
@@ -58,8 +58,9 @@ class QueryRefused(Exception):
 class Searcher:
     """Searches of one concrete index through a client; `run(body)` turns failures into messages."""
 
-    def __init__(self, client, index, failures, where):
+    def __init__(self, client, index, failures, where, budget=DEFAULT_BUDGET):
         self.client, self.index, self.failures, self.where = client, index, failures, where
+        self.budget = budget   # its fuzzy rules and each fuzzy part's share of words (search/query.py)
 
     def word_forms(self, words, form=WORD_FORM):
         """Return {word: its indexed form} by the cluster's own filters (one request; form: PATTERN_FORM
@@ -73,7 +74,8 @@ class Searcher:
 
     def compile(self, tree):
         """Return the query DSL of a syntax tree (None: nothing searchable), with its words stemmed here."""
-        return compile(tree, self.word_forms(stemmed_words(tree)), self.word_forms(pattern_words(tree), PATTERN_FORM))
+        return compile(tree, self.word_forms(stemmed_words(tree)), self.word_forms(pattern_words(tree), PATTERN_FORM),
+                       max_expansions=self.budget.part_share(expanding_parts(tree))[0])
 
     def highlight_query(self, tree):
         """Return the query the highlighter marks with when the tree has prefixes or wildcards, else None."""
@@ -108,10 +110,11 @@ class Searcher:
 
     def parsed(self, text):
         """Return the ParsedQuery of the user's text; its `query` is the DSL (match_all for Every)."""
-        return parse_query(text, self.compile)
+        return parse_query(text, self.compile, self.budget)
 
     def search(self, request):
         parsed = self.parsed(request.q)
+        parsed.query = dedupe.scoped(request, parsed.query)
         warnings = parsed.messages + list(request.warnings)
         post = counting.request_filter(request)
         try:
@@ -119,23 +122,29 @@ class Searcher:
         except QueryRefused as err:   # e.g. a range the cluster cannot run: its plain words, as Whoosh does
             notes = len(parsed.notes)
             parsed = fallback(parsed.text, parsed.text, self.compile, f"the query could not be run ({err})")
+            parsed.query = dedupe.scoped(request, parsed.query)
             warnings.insert(notes, parsed.error)
             response, body = self._page(request, parsed.query, post)
         per_page = request.per_page
         total = response["hits"]["total"]["value"]
-        pages = max(1, math.ceil(total / per_page))
+        groups = dedupe.group_count(response["aggregations"]) if request.dedupe else None
+        pages = max(1, math.ceil((total if groups is None else groups) / per_page))
         page = request.page
         hits = response["hits"]["hits"]
         if page > pages:
             warnings.append(f"there are only {pages} pages; showing the last")
             page = pages
             hits = self.scored(dict(body, aggs={}, **{"from": (page - 1) * per_page}), request)["hits"]["hits"]
+        sizes = dedupe.group_sizes(self, parsed.query, post, hits) if request.dedupe else {}
         aggs = response["aggregations"]
         facets = self.facet_counts(request, parsed.query, aggs)
         histogram = counting.date_histogram(aggs["histogram"]["days"]["buckets"])
         scored = request.effective_sort == "relevance"
-        return SearchResult(request, parsed.error, total, page, pages,
-                            [make_hit(h, scored) for h in hits], facets, histogram, warnings)
+        out = [make_hit(h, scored) for h in hits]
+        for hit in out:
+            hit.versions = sizes.get(hit.dup, 1)
+        return SearchResult(request, parsed.error, total, page, pages, out, facets, histogram, warnings,
+                            groups=groups)
 
     def _page(self, request, q, post, highlight_query=None):
         body = {"query": q, "aggs": counting.facet_aggs(request), "track_total_hits": True,
@@ -145,6 +154,8 @@ class Searcher:
             body["highlight"]["highlight_query"] = highlight_query
         if post is not None:
             body["post_filter"] = post
+        if request.dedupe:
+            dedupe.collapse_into(body, post)
         return self.scored(body, request, refusable=True), body
 
     def facet_counts(self, request, q, aggregations, names=None):
@@ -170,7 +181,7 @@ def make_hit(hit, scored=True):
         snippet=snippet(doc.body, marks.get("body")),
         title_parts=title_parts(doc.title, marks.get("title")),
         person=doc.person, country=doc.country, org=doc.org, topic=doc.topic, subtopic=doc.subtopic,
-        score=hit.get("_score") if scored else None,
+        score=hit.get("_score") if scored else None, dup=doc.dup,
     )
 
 

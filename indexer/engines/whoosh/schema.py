@@ -94,6 +94,7 @@ def get_schema():
         meta=fields.STORED(),
         raw_json=fields.STORED(),   # the extraction's values of the fields curation changed
         raw_keys=RAW_KEYS(),
+        dup=fields.ID(stored=True),   # near-duplicate group (indexer/duplicates.py); absent when alone
     )
 
 
@@ -110,6 +111,7 @@ def to_fields(doc):
         "meta": json.dumps(doc.meta, ensure_ascii=False, default=str),
         "raw_json": json.dumps(doc.raw, ensure_ascii=False) if doc.raw else None,
         "raw_keys": join_values(raw_keys(doc)) or None,
+        "dup": doc.dup or None,
     }
     return {k: v for k, v in out.items() if v is not None}
 

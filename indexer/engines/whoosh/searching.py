@@ -19,7 +19,7 @@ from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from ...search.query import DEFAULT_BUDGET, QueryTooCostly, log_cost, short_error, shown
 from ...search.results import Hit, SearchResult
-from . import counting
+from . import counting, dedupe
 from .evaluate import Unscorable, evaluate
 from .expand import Expander
 from .parse import fallback, parse_query
@@ -42,8 +42,12 @@ def search(searcher, request, facet_limit=None, cost=None):
 def _search(searcher, request, cost):
     parsed, query_mask, scores, warnings = query_matches(searcher, request, cost)
     warnings += list(request.warnings)
+    if request.dup:
+        query_mask = dedupe.restrict(searcher, query_mask, request.dup)
     counts = counting.count_all(searcher, request, query_mask, cost=cost)
     total = int(counts.final_mask.sum())
+    if request.dedupe:
+        return _deduped(searcher, request, parsed, counts, scores, warnings, cost, total)
     pages = max(1, math.ceil(total / request.per_page))
     page = request.page
     if page > pages:
@@ -61,6 +65,27 @@ def _search(searcher, request, cost):
     warnings += cost.warnings()
     log_cost(cost, "search", request.q)
     return SearchResult(request, parsed.error, total, page, pages, hits, counts.values, counts.histogram, warnings)
+
+
+def _deduped(searcher, request, parsed, counts, scores, warnings, cost, total):
+    """The page of a dedupe search: each near-duplicate group once, at its best-ranked member."""
+    ranked = _ranked(searcher, parsed.query, request, counts, scores, limit=None, cost=cost) if total else []
+    groups = dedupe.collapse(searcher, ranked, counts.final_mask)
+    pages = max(1, math.ceil(len(groups) / request.per_page))
+    page = request.page
+    if page > pages:
+        warnings.append(f"there are only {pages} pages; showing the last")
+        page = pages
+    terms = highlight_terms(searcher, parsed) if groups else {}
+    hits = []
+    for docnum, score, group, size in groups[(page - 1) * request.per_page:page * request.per_page]:
+        hit = make_hit(searcher, docnum, score, terms)
+        hit.dup, hit.versions = group, size
+        hits.append(hit)
+    warnings += cost.warnings()
+    log_cost(cost, "search", request.q)
+    return SearchResult(request, parsed.error, total, page, pages, hits, counts.values, counts.histogram, warnings,
+                        groups=len(groups))
 
 
 def query_matches(searcher, request, cost):
@@ -144,6 +169,8 @@ def ordered_docnums(searcher, request, cost=None):
     cost = cost or DEFAULT_BUDGET.start()
     try:
         parsed, query_mask, scores, _warnings = query_matches(searcher, request, cost)
+        if request.dup:
+            query_mask = dedupe.restrict(searcher, query_mask, request.dup)
         counts = counting.count_all(searcher, request, query_mask, facet_names=(), cost=cost)
         ranked = (_ranked(searcher, parsed.query, request, counts, scores, limit=None, cost=cost)
                   if counts.final_mask.any() else [])
@@ -156,6 +183,8 @@ def ordered_docnums(searcher, request, cost=None):
         raise QueryTooCostly(f"the query {shown(request.q, 60)} needs more than its time limit of "
                              f"{cost.budget.seconds:g} s to find its articles; narrow it (fewer wildcards "
                              "or fuzzy words) and export again")
+    if request.dedupe:
+        return [docnum for docnum, *_rest in dedupe.collapse(searcher, ranked, counts.final_mask)]
     return [docnum for docnum, _score in ranked]
 
 
@@ -168,5 +197,5 @@ def make_hit(searcher, docnum, score, terms):
         snippet=snippet(doc.body, terms.get("body"), schema["body"].analyzer),
         title_parts=highlight_all(doc.title, terms.get("title"), schema["title"].analyzer),
         person=doc.person, country=doc.country, org=doc.org, topic=doc.topic, subtopic=doc.subtopic,
-        score=score,
+        score=score, dup=doc.dup,
     )

@@ -1,0 +1,48 @@
+"""Near-duplicate groups in a Whoosh search: restricting to one group, collapsing each to its best.
+
+The group of an article is its `dup` field (indexer/duplicates.py; absent when it has none). The
+collapse keeps a group's best-ranked member in the request's order and counts the group's
+members in the result set; totals and facet counts stay counts of articles.
+"""
+import numpy as np
+
+
+def group_codes(searcher):
+    """Return (codes: int array per document number, -1 when alone; [group id per code])."""
+    codes = np.full(searcher.doc_count_all(), -1, dtype=np.int64)
+    names = []
+    if "dup" not in searcher.schema:
+        return codes, names
+    for term in searcher.lexicon("dup"):
+        ids = np.fromiter(searcher.postings("dup", term).all_ids(), dtype=np.int64)
+        codes[ids] = len(names)
+        names.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+    return codes, names
+
+
+def restrict(searcher, qmask, group):
+    """Return the query's mask limited to the articles of one group (none when it is unknown)."""
+    mask = np.zeros_like(qmask)
+    if "dup" in searcher.schema:
+        try:
+            ids = list(searcher.postings("dup", group).all_ids())
+        except Exception:   # whoosh raises TermNotFound for a group the index does not hold
+            ids = []
+        mask[ids] = True
+    return qmask & mask
+
+
+def collapse(searcher, ranked, final_mask):
+    """Return ([(docnum, score, group id, members in the set)] of the ranked ones, best of each group first)."""
+    codes, names = group_codes(searcher)
+    in_set = codes[np.flatnonzero(final_mask)]
+    sizes = np.bincount(in_set[in_set >= 0], minlength=len(names))
+    out, seen = [], set()
+    for docnum, score in ranked:
+        code = int(codes[docnum])
+        if code < 0:
+            out.append((docnum, score, "", 1))
+        elif code not in seen:
+            seen.add(code)
+            out.append((docnum, score, names[code], int(sizes[code])))
+    return out
