@@ -31,13 +31,14 @@ TITLE_BOOST = 2.0
 KEYWORD_FIELDS = NAMES + ("id",)
 
 
-def compile(node, stems=None, patterns=None, highlight=False):
+def compile(node, stems=None, patterns=None, highlight=False, max_expansions=None):
     """Return the query DSL of a syntax tree, or None when it has nothing searchable.
 
     `stems` maps a range bound (highlight: also a prefix or wildcard) to its indexed form,
-    `patterns` a prefix or wildcard to its folded form (default: lower case only).
+    `patterns` a prefix or wildcard to its folded form (default: lower case only);
+    `max_expansions`: the index words a fuzzy part may stand for (the query budget's share).
     """
-    return _Compiler(stems or {}, patterns or {}, highlight).compile(node)
+    return _Compiler(stems or {}, patterns or {}, highlight, max_expansions).compile(node)
 
 
 def stemmed_words(node, highlight=False):
@@ -79,8 +80,9 @@ def _walk(node):
 
 
 class _Compiler:
-    def __init__(self, stems, patterns, highlight=False):
+    def __init__(self, stems, patterns, highlight=False, max_expansions=None):
         self.stems, self.patterns, self.highlight = stems, patterns, highlight
+        self.expansions = {} if max_expansions is None else {"max_expansions": int(max_expansions)}
 
     def stem(self, word):
         return self.stems.get(word) or word.lower()
@@ -140,7 +142,7 @@ def _compile(c, node):
         return {"range": {"date": bounds}} if bounds else {"exists": {"field": "date"}}
     field = getattr(node, "field", None)
     if field in KEYWORD_FIELDS:
-        return _keyword(node, field)
+        return _keyword(node, field, c.expansions)
     if field is None or field in TEXT_FIELDS:
         return _text(c, node, (field,) if field else TEXT_FIELDS)
     return None  # a field the query language has no use for (the parser turns them into words)
@@ -197,7 +199,8 @@ def _text(c, node, fields):
     if isinstance(node, s.Fuzzy):
         if not words(node.text):
             return None
-        fuzzy = {"fuzziness": min(int(node.maxdist), MAX_FUZZY), "prefix_length": int(node.prefixlength)}
+        fuzzy = {"fuzziness": min(int(node.maxdist), MAX_FUZZY), "prefix_length": int(node.prefixlength),
+                 **c.expansions}
         return _per_field(fields, lambda f: {"match": {f: {"query": node.text, "operator": "and", **fuzzy}}})
     if isinstance(node, s.TermRange):
         bounds = _bounds(node, c.stem)
@@ -205,7 +208,7 @@ def _text(c, node, fields):
     return None
 
 
-def _keyword(node, field):
+def _keyword(node, field, expansions=None):
     """Return the query of a facet or id part: a facet's folded values (the cluster folds the text
     of term, prefix and wildcard queries by the sub-field's normalizer; fuzzy and range bounds are
     folded here), id's exact ones."""
@@ -223,7 +226,7 @@ def _keyword(node, field):
         return {"wildcard": {name: {"value": node.pattern}}}
     if isinstance(node, s.Fuzzy):
         return {"fuzzy": {name: {"value": norm(node.text), "fuzziness": min(int(node.maxdist), MAX_FUZZY),
-                                 "prefix_length": int(node.prefixlength)}}}
+                                 "prefix_length": int(node.prefixlength), **(expansions or {})}}}
     if isinstance(node, s.TermRange):
         return {"range": {name: _bounds(node, norm)}}
     return None

@@ -14,7 +14,7 @@ import math
 from opensearchpy import exceptions as ox
 
 from ...errors import EngineError
-from ...search.query import fallback, parse_query, short_error
+from ...search.query import DEFAULT_BUDGET, expanding_parts, fallback, parse_query, short_error
 from ...search.results import Hit, SearchResult, split_marks
 from . import counting, dedupe
 from .client import reason
@@ -58,8 +58,9 @@ class QueryRefused(Exception):
 class Searcher:
     """Searches of one concrete index through a client; `run(body)` turns failures into messages."""
 
-    def __init__(self, client, index, failures, where):
+    def __init__(self, client, index, failures, where, budget=DEFAULT_BUDGET):
         self.client, self.index, self.failures, self.where = client, index, failures, where
+        self.budget = budget   # its fuzzy rules and each fuzzy part's share of words (search/query.py)
 
     def word_forms(self, words, form=WORD_FORM):
         """Return {word: its indexed form} by the cluster's own filters (one request; form: PATTERN_FORM
@@ -73,7 +74,8 @@ class Searcher:
 
     def compile(self, tree):
         """Return the query DSL of a syntax tree (None: nothing searchable), with its words stemmed here."""
-        return compile(tree, self.word_forms(stemmed_words(tree)), self.word_forms(pattern_words(tree), PATTERN_FORM))
+        return compile(tree, self.word_forms(stemmed_words(tree)), self.word_forms(pattern_words(tree), PATTERN_FORM),
+                       max_expansions=self.budget.part_share(expanding_parts(tree))[0])
 
     def highlight_query(self, tree):
         """Return the query the highlighter marks with when the tree has prefixes or wildcards, else None."""
@@ -108,7 +110,7 @@ class Searcher:
 
     def parsed(self, text):
         """Return the ParsedQuery of the user's text; its `query` is the DSL (match_all for Every)."""
-        return parse_query(text, self.compile)
+        return parse_query(text, self.compile, self.budget)
 
     def search(self, request):
         parsed = self.parsed(request.q)
