@@ -270,11 +270,14 @@ def request_from_options(query, options):
 @click.option("--text", type=click.Choice(["body", "snippet"]),
               help="Add a column with the article's body, or a snippet around the query's words.")
 @click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+@click.option("--dedupe", is_flag=True, help="Each group of near-duplicates (a story republished with small "
+              "edits) once: its best-ranked article.")
+@click.option("--dup", metavar="GROUP", default="", help="Only the articles of this near-duplicate group.")
 @filter_options
 @engine_options
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (default: standard output).")
-def export(query, index_dir, fmt, text, bom, output, engine, engine_url, **filters):
+def export(query, index_dir, fmt, text, bom, output, engine, engine_url, dedupe=False, **filters):
     """Export matching articles (all by default) with their facets, streamed.
 
     The filters are the explorer's and the API's: OR within a facet, AND across facets.
@@ -285,6 +288,7 @@ def export(query, index_dir, fmt, text, bom, output, engine, engine_url, **filte
     if bom and fmt != "csv":
         raise click.UsageError("--bom is for --format csv: a byte-order mark would break JSON lines")
     request = request_from_options(query, filters)
+    request.dedupe = dedupe or None
     config = engine_config(index_dir, engine, engine_url)
 
     def go():

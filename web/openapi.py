@@ -95,6 +95,11 @@ def search_parameters(paging=True):
         query("to", date, "Only articles dated until then, inclusive (YYYY-MM: the last day of the month)."),
         query("sort", {"type": "string", "enum": list(SORTS)},
               "Order; default relevance with words in q, newest without."),
+        query("dedupe", {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"]},
+              "1: each group of near-duplicates (a story republished with small edits) once, at its "
+              "best-ranked article, with `versions`; pages count groups, total and facets count articles. "
+              "Default 0 in the API and the export, 1 on the explorer page."),
+        query("dup", {"type": "string"}, "Only the articles of this near-duplicate group (a hit's `dup`)."),
     ]
     if paging:
         params += [
@@ -207,7 +212,10 @@ SCHEMAS = {
                 "date": {"type": "string", "description": "ISO date as the article gave it; \"\" if none."},
                 "source": {"type": "string"}, "url": {"type": "string", "description": "The original, as stored."},
                 "snippet": {"type": "string", "description": "The best passage for the query."},
-                **{name: text_array() for name in EXPORTED_LISTS}}},
+                **{name: text_array() for name in EXPORTED_LISTS},
+                "dup": {"type": "string", "description": "Its near-duplicate group (\"\" alone): dup= that lists them."},
+                "versions": {"type": "integer", "minimum": 1, "description":
+                             "With dedupe: the group's articles in the result set, this one included."}}},
     "FacetValue": {"type": "object", "required": ["value", "count", "selected", "excluded"], "properties": {
         "value": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
         "selected": {"type": "boolean"}, "excluded": {"type": "boolean"}}},
@@ -226,6 +234,9 @@ SCHEMAS = {
                      "histogram"],
         "properties": {
             "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
+            "groups": {"type": ["integer", "null"], "minimum": 0, "description":
+                       "With dedupe: the results once near-duplicates are collapsed (pages count these); "
+                       "total and facets count articles. null without dedupe."},
             "page": {"type": "integer", "minimum": 1}, "pages": {"type": "integer", "minimum": 0},
             "per_page": {"type": "integer", "enum": list(PER_PAGE_CHOICES)},
             "sort": {"type": "string", "enum": list(SORTS)},

@@ -1,4 +1,6 @@
 """The HTML pages: the explorer (/ and /search), one article, related values, trends, the query syntax help."""
+from dataclasses import replace
+
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from indexer.search.didyoumean import explain
@@ -31,7 +33,9 @@ def explorer():
     req = SearchRequest.from_args(request.args)
     ui = vm.UiState.from_args(request.args)
     reader = get_reader()
-    result = reader.search(req)
+    # The page collapses near-duplicates unless dedupe=0 (or within one group): its links keep req's own params.
+    result = reader.search(replace(req, dedupe=req.dedupe is not False and not req.dup))
+    result.request = req
     page = vm.search_page(result, ui)
     page["suggestions"] = vm.suggestion_views(explain(reader, result))   # did you mean
     template = "_explorer_swap.html" if wants_fragment() else "search.html"

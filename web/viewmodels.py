@@ -276,7 +276,35 @@ def hit_view(hit, result, base):
         "snippet": hit.snippet,
         "chips": entity_chips,
         "matched": matched_line(hit, req),
+        **versions_view(hit, base),
     }
+
+
+def versions_view(hit, base):
+    """Return the "N similar versions" control of a collapsed hit: the search within its group."""
+    if hit.versions <= 1 or not hit.dup:
+        return {"versions": 0}
+    others = hit.versions - 1
+    pairs = urls.replace(urls.replace(base, "dedupe", "0"), "dup", hit.dup)
+    return {"versions": others, "versions_text": f"{others} similar version{'s' if others != 1 else ''}",
+            "versions_url": explorer_url(pairs)}
+
+
+def dedupe_view(result, base):
+    """Return the line that says near-duplicates are collapsed (or not), with the link that switches."""
+    req = result.request
+    if req.dup:
+        return {"text": "Versions of one story (near-duplicates)",
+                "link": "all articles", "url": explorer_url(urls.remove(urls.remove(base, "dup"), "dedupe"))}
+    if result.groups is None:
+        return {"text": "Every version of a republished story listed",
+                "link": "collapse near-duplicates", "url": explorer_url(urls.remove(base, "dedupe"))}
+    hidden = result.total - result.groups
+    if not hidden:
+        return {}
+    return {"text": f"{result.groups:,} after collapsing near-duplicates ({hidden:,} similar version"
+                    f"{'s' if hidden != 1 else ''} folded; counts are of articles)",
+            "link": "show every version", "url": explorer_url(urls.replace(base, "dedupe", "0"))}
 
 
 def pager(page, pages, base):
@@ -379,6 +407,7 @@ def search_page(result, ui, per_page_choices=None):
         "clear_url": clear_url if chip_list else "",
         "sorts": sorts,
         "pager": pager(result.page, result.pages, base),
+        "dedupe": dedupe_view(result, base),
         "histogram": histogram(result.histogram, req, base),
         "date_from": req.date_from.isoformat() if req.date_from else "",
         "date_to": req.date_to.isoformat() if req.date_to else "",
@@ -413,6 +442,7 @@ def api_search(result, facet_size=API_FACET_SIZE):
     return {
         "query": req.q,
         "total": result.total,
+        "groups": result.groups,
         "page": result.page,
         "pages": result.pages,
         "per_page": req.per_page,
@@ -422,7 +452,7 @@ def api_search(result, facet_size=API_FACET_SIZE):
             "id": h.id, "title": h.title, "date": h.date_iso or (h.date.isoformat() if h.date else ""),
             "source": h.source, "url": h.url, "snippet": h.snippet_text,
             "person": h.person, "country": h.country, "org": h.org, "topic": h.topic,
-            "subtopic": h.subtopic,
+            "subtopic": h.subtopic, "dup": h.dup, "versions": h.versions,
         } for h in result.hits],
         "facets": facets_out,
         "histogram": [{"label": b.label, "from": b.start.isoformat(), "to": b.end.isoformat(),
