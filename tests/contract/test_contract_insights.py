@@ -175,3 +175,17 @@ def test_trend_without_series_is_the_search_itself_and_more_than_five_warn(reade
 def test_trend_over_a_date_range_spans_it_whole(reader):
     t = trend(reader, request([("from", "2019-11"), ("to", "2020-02")]), ["harbour"], "month")
     assert [b.label for b in t.axis] == ["2019-11", "2019-12", "2020-01", "2020-02"]
+
+
+@pytest.mark.parametrize("narrow, wide", [(1, 50_000), (1, 1)], ids=["second-try", "composite"])
+def test_cooccurring_is_exact_when_shards_list_fewer_values_than_they_hold(reader, monkeypatch, narrow, wide):
+    # OpenSearch: a shard listing one value per facet leaves values out, so the answer must come
+    # from the wider second try or from the composite count; Whoosh ignores both settings.
+    from indexer.engines.opensearch import counting as os_counting, insights as os_insights
+    monkeypatch.setattr(os_counting, "FACET_TERMS", narrow)
+    monkeypatch.setattr(os_insights, "WIDE_TERMS", wide)
+    found = reader.cooccurring(request(), ("person", "org", "country"), 1)
+    for name in ("person", "org", "country"):
+        counts = Counter(v for a in ARTICLES for v in values_of(a, name))
+        best = sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))[0]
+        assert [(v, c) for v, c, _ in found.values[name]] == [best], name
