@@ -44,7 +44,8 @@ class Reader(Protocol):
         """Return the stored document with this id, or None."""
 
     def more_like_this(self, doc_id: str, top: int = 6) -> list[Hit]:
-        """Return the articles most like this one by the key terms of its body (never itself)."""
+        """Return the articles most like this one by the key terms of its title and body and the people,
+        organisations and countries it names (never itself, nor its near-duplicates: Document.dup)."""
 
     def export(self, request: SearchRequest) -> Iterator[Document]:
         """Yield every document of the filtered set in the request's order (no paging, no cap)."""

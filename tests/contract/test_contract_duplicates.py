@@ -119,3 +119,21 @@ def test_a_new_version_joins_the_group_and_deletes_regroup(make_engine):
     assert dupdata.jaccard(BY_ID["d2"]["body"], BY_ID["d3"]["body"]) < THRESHOLD
     with engine.reader() as r:
         assert {i: r.document(i).dup for i in ("d2", "d3")} == {"d2": "", "d3": ""}
+
+
+def test_more_like_this_leaves_out_the_articles_own_versions(duped):
+    with duped.reader() as r:
+        ids = [h.id for h in r.more_like_this("d1")]
+    assert not {"d1", "d2", "d3"} & set(ids)
+    assert ids[0] == "o1"     # the same bank, governor and country; the flood story shares none of them
+    assert "f1" not in ids[:1] and "f2" not in ids[:1]
+
+
+def test_why_alike_names_the_shared_entities_and_words(duped):
+    from indexer.search.similar import why_alike
+    with duped.reader() as r:
+        why = why_alike(r.document("d1"), r.document("o1"))
+    assert why["entities"] == [("person", "Mira Holt"), ("country", "Norland")]
+    d1, o1 = BY_ID["d1"], BY_ID["o1"]
+    assert set(why["words"]) <= set(d1["body"].lower().split()) | set(d1["title"].lower().split())
+    assert "bank" in why["words"] and "inflation" in why["words"]

@@ -51,3 +51,15 @@ def first_of_each(documents):
                 continue
             seen.add(doc.dup)
         yield doc
+
+
+ENTITY_BOOST = 2.0   # as engines/whoosh/dedupe.py: a shared person, org or country next to the key terms
+
+
+def like_query(doc, mlt):
+    """Return the "more like this" query of a document: its key terms (mlt) or its entities, its own
+    near-duplicates left out (the article page lists them as versions, not as like it)."""
+    should = [mlt] + [{"term": {name: {"value": v, "boost": ENTITY_BOOST}}}
+                      for name in ("person", "org", "country") for v in getattr(doc, name)]
+    must_not = [{"ids": {"values": [doc.id]}}] + ([{"term": {"dup": doc.dup}}] if doc.dup else [])
+    return {"bool": {"should": should, "minimum_should_match": 1, "must_not": must_not}}

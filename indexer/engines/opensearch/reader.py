@@ -48,12 +48,14 @@ class OpenSearchReader:
         return from_source(hits[0]["_source"]) if hits else None
 
     def more_like_this(self, doc_id, top=6):
-        if self.document(doc_id) is None:
+        doc = self.document(doc_id)
+        if doc is None:
             return []
-        body = {"query": {"more_like_this": {
-            "fields": ["body"], "like": [{"_index": self.index, "_id": doc_id}],
+        mlt = {"more_like_this": {
+            "fields": ["title", "body"], "like": [{"_index": self.index, "_id": doc_id}],
             "min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": MLT_TERMS, "minimum_should_match": 1,
-            "include": False}},
+            "include": False}}
+        body = {"query": dedupe.like_query(doc, mlt),
             "size": top, "sort": [{"_score": "desc"}, {"id": "asc"}], "track_scores": True,
             "_source": {"excludes": ["mentions_json", "topics_json", "meta_json"]}}
         hits = self.searcher.run(body, f"finding articles like {doc_id[:60]!r} in",

@@ -46,3 +46,31 @@ def collapse(searcher, ranked, final_mask):
             seen.add(code)
             out.append((docnum, score, names[code], int(sizes[code])))
     return out
+
+
+MLT_TERMS = 25        # key terms of title and body (Whoosh's more_like takes 5: mostly unrelated articles)
+ENTITY_BOOST = 2.0    # a person, organisation or country both name counts as much as two key terms
+
+
+def like_query(searcher, docnum):
+    """Return (the query of articles like this one, the documents to leave out: it and its versions).
+
+    Its key terms (Bo1 over title and body, weighted) OR the people, organisations and countries
+    it names; near-duplicates of it are not "like" it, they are it (the article page lists them apart).
+    """
+    from whoosh import query as wq
+
+    from .schema import from_fields
+
+    doc = from_fields(searcher.stored_fields(docnum))
+    terms = searcher.key_terms_from_text("body", f"{doc.title}\n{doc.body}", numterms=MLT_TERMS, normalize=True)
+    parts = [wq.Term("body", t, boost=w) for t, w in terms]
+    mean = sum(w for _t, w in terms) / len(terms) if terms else 1.0
+    parts += [wq.Term(name, v, boost=ENTITY_BOOST * mean)
+              for name in ("person", "org", "country") for v in getattr(doc, name)]
+    if not parts:
+        return None, None
+    leave = {docnum}
+    if doc.dup:
+        leave.update(searcher.postings("dup", doc.dup).all_ids())
+    return wq.Or(parts), leave

@@ -8,6 +8,7 @@ from ...search.results import Stats, most_frequent, top_values
 from . import counting, curation, insights, store, suggest
 from .live import OPEN_ERRORS, LiveIndex
 from .schema import from_fields
+from .dedupe import like_query
 from .searching import make_hit, ordered_docnums, query_matches, search
 from .writer import WhooshWriter
 
@@ -99,7 +100,10 @@ class WhooshReader:
         docnum = self._docnum(doc_id)
         if docnum is None:
             return []
-        results = self.searcher.more_like(docnum, "body", top=top)
+        q, leave_out = like_query(self.searcher, docnum)
+        if q is None:
+            return []
+        results = self.searcher.search(q, limit=top, mask=leave_out)
         return [make_hit(self.searcher, hit.docnum, hit.score, {}) for hit in results]
 
     def export(self, request):
