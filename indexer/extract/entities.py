@@ -131,7 +131,7 @@ class _Run:
             if country:
                 hits["country"].append((-1, -1, country))
         hits["org"].extend(find_orgs(spans, persons, doc, gaz, self.text))
-        hits["org"].extend(scan_orgs(doc, words, covered, gaz, persons))
+        hits["org"].extend(scan_orgs(doc, self.text, covered, gaz, persons))
         # An ALL-CAPS wire title is left to scan_caps_title: country names and the body's surnames only.
         scan_countries(doc, gaz, self.ex._scan_first, covered, self.body_off if self.caps_title else 0, countries,
                        words, lowers)
