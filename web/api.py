@@ -40,8 +40,13 @@ def article(article_id):
     if doc is None:
         abort(404, description=f"no article with id {article_id[:80]!r}")
     data = vm.article_data(doc)
-    data["more_like_this"] = [{"id": h.id, "title": h.title, "date": h.date_iso}
-                              for h in reader.more_like_this(doc.id)]
+    data["more_like_this"] = []
+    for h in reader.more_like_this(doc.id):
+        why = vm.why_of(reader, doc, h.id)
+        data["more_like_this"].append({"id": h.id, "title": h.title, "date": h.date_iso,
+                                       "shared_entities": [{"facet": f, "value": v} for f, v in why["entities"]],
+                                       "shared_words": why["words"]})
+    data["versions"] = [{"id": h.id, "title": h.title, "date": h.date_iso} for h in vm.versions_of(reader, doc)]
     return jsonify(data)
 
 

@@ -295,8 +295,18 @@ SCHEMAS = {
             "topics": {"type": "array", "items": {"type": "object"},
                        "description": "{label, score, evidence, children}: the IPTC topics and why."},
             "more_like_this": {"type": "array", "items": {
+                "type": "object", "required": ["id", "title", "date", "shared_entities", "shared_words"],
+                "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "date": {"type": "string"},
+                               "shared_entities": {"type": "array", "items": {
+                                   "type": "object", "required": ["facet", "value"], "properties": {
+                                       "facet": {"type": "string"}, "value": {"type": "string"}}},
+                                   "description": "People, organisations and countries both articles name."},
+                               "shared_words": {**text_array(), "description": "Words both use most."}}},
+                "description": "Articles like this one by content, its own versions left out."},
+            "versions": {"type": "array", "items": {
                 "type": "object", "required": ["id", "title", "date"],
-                "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "date": {"type": "string"}}}}}},
+                "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "date": {"type": "string"}}},
+                "description": "Its near-duplicates (the same story republished with small edits), oldest first."}}},
 }
 SECURITY_SCHEMES = {
     "token": {"type": "http", "scheme": "bearer", "description": "The server's access token, when it has one."},

@@ -56,10 +56,14 @@ def article(article_id):
         abort(404, description="There is no article with that id in the index.")
     hits = reader.more_like_this(doc.id)
     similar_vm = [{"title": h.title, "url": url_for("pages.article", article_id=h.id),
-                   "date": vm.date_text(h.date, h.date_iso), "source": h.source} for h in hits]
+                   "date": vm.date_text(h.date, h.date_iso), "source": h.source,
+                   "why": vm.why_text(vm.why_of(reader, doc, h.id))} for h in hits]
+    versions_vm = [{"title": h.title, "url": url_for("pages.article", article_id=h.id),
+                    "date": vm.date_text(h.date, h.date_iso), "source": h.source} for h in vm.versions_of(reader, doc)]
     q = SearchRequest.from_args(request.args).q   # a result's link carries its query
     page = vm.article_page(vm.article_data(doc), similar_vm, _matched_words(reader, doc.id, q))
     page["q"] = q
+    page["versions"] = versions_vm
     return render_template("article.html", vm=page, back_url=_back_url())
 
 

@@ -15,8 +15,9 @@ from indexer.extract.stemming import stem
 from indexer.facets import EXPORTED_LISTS, NAMES, PANELS, SUBTOPIC_JOIN, subtopic_label
 from indexer.search.insights import Series, copy_request, series_request
 from indexer.search.query import OPERATORS
-from indexer.search.request import MAX_QUERY, SORTS
+from indexer.search.request import MAX_QUERY, SORTS, SearchRequest
 from indexer.search.results import children, top_values
+from indexer.search.similar import why_alike
 
 from . import urls
 
@@ -288,6 +289,30 @@ def versions_view(hit, base):
     pairs = urls.replace(urls.replace(base, "dedupe", "0"), "dup", hit.dup)
     return {"versions": others, "versions_text": f"{others} similar version{'s' if others != 1 else ''}",
             "versions_url": explorer_url(pairs)}
+
+
+def why_of(reader, doc, other_id):
+    """Return what an article and one like it share ({"entities", "words"}; empty if it is gone)."""
+    other = reader.document(other_id)
+    return why_alike(doc, other) if other is not None else {"entities": [], "words": []}
+
+
+def why_text(why):
+    """Return "shares Mira Holt, Norland · bank, inflation" (or "")."""
+    parts = [", ".join(v for _f, v in why["entities"]), ", ".join(why["words"])]
+    parts = [p for p in parts if p]
+    return ("shares " + " · ".join(parts)) if parts else ""
+
+
+VERSIONS_SHOWN = 50
+
+
+def versions_of(reader, doc):
+    """Return the Hits of the other articles of its near-duplicate group, oldest first."""
+    if not doc.dup:
+        return []
+    result = reader.search(SearchRequest(dup=doc.dup, sort="oldest", per_page=VERSIONS_SHOWN))
+    return [h for h in result.hits if h.id != doc.id]
 
 
 def dedupe_view(result, base):

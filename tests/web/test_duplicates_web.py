@@ -141,3 +141,22 @@ def test_incremental_runs_and_prune_keep_groups_right(tmp_path):
         assert r.document("d3").dup == ""
     engine.close()
     assert dupdata.jaccard(by_id["d1"]["body"], by_id["d3"]["body"]) >= 0.8
+
+
+def test_the_article_page_lists_its_versions_apart_from_articles_like_it(dup_client):
+    html = dup_client.get("/article/d1").get_data(as_text=True)
+    versions = html.split("Other versions of this story", 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'href="/article/([^"]+)"', versions) == ["d2", "d3"]
+    like = html.split("More like this", 1)[1].split("</section>", 1)[0]
+    ids = re.findall(r'href="/article/([^"]+)"', like)
+    assert ids[0] == "o1" and not {"d1", "d2", "d3"} & set(ids)
+    assert "shares Mira Holt, Norland" in like
+
+
+def test_the_api_article_gives_versions_and_what_similar_articles_share(dup_client):
+    data = dup_client.get("/api/article/d2").get_json()
+    assert [v["id"] for v in data["versions"]] == ["d1", "d3"]
+    first = data["more_like_this"][0]
+    assert first["id"] == "o1"
+    assert {"facet": "person", "value": "Mira Holt"} in first["shared_entities"]
+    assert "inflation" in first["shared_words"]
