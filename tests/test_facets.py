@@ -217,3 +217,22 @@ def test_values_mask_with_values_missing_from_some_segments(searcher):
     mask = facets.values_mask(searcher, "person", ["Kamala Harris", "Nobody At All"])
     ids = {searcher.stored_fields(int(d))["id"] for d in np.flatnonzero(mask)}
     assert ids == {a["id"] for a in ARTICLES if "Kamala Harris" in a["person"]}
+
+
+def test_top_values_is_the_sorted_order_cut_at_the_limit():
+    """Regression guard for the heap: the same values, order and `truncated` as sorting them all."""
+    import random
+
+    from indexer.search.results import top_values
+
+    rng = random.Random(7)
+    names = ["Ab", "ab", "Bé", "be", "C", "d", "Éa", "ea"] + [f"v{i}" for i in range(60)]
+    for _ in range(300):
+        counts = {n: rng.randint(1, 6) for n in rng.sample(names, rng.randint(0, len(names)))}
+        selected = rng.sample(sorted(counts) or ["x"], 1) if rng.random() < 0.4 else []
+        limit, needle = rng.randint(0, 12), rng.choice(["", "a", "E", "v1"])
+        ranked = sorted(((v, c) for v, c in counts.items() if v not in selected
+                         and needle.casefold() in v.casefold()), key=lambda vc: (-vc[1], vc[0].casefold()))
+        pinned = [(v, counts.get(v, 0)) for v in selected if needle.casefold() in v.casefold()]
+        room = max(limit - len(pinned), 0)
+        assert top_values(counts, limit, selected, (), needle) == (pinned + ranked[:room], len(ranked) > room)

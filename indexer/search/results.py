@@ -87,9 +87,12 @@ def top_values(counts, limit, selected=(), excluded=(), contains=""):
     pinned = list(dict.fromkeys(list(selected) + list(excluded)))
     if needle:
         pinned = [v for v in pinned if needle in v.casefold()]
-    rest = sorted(((v, c) for v, c in counts.items() if v not in pinned
-                   and (not needle or needle in v.casefold())), key=lambda vc: (-vc[1], vc[0].casefold()))
     room = max(limit - len(pinned), 0)
+    # One more than shown says whether there are more; a heap of room+1 instead of sorting every
+    # value (a facet of the 10x index holds tens of thousands: the sort was a fifth of a search).
+    rest = heapq.nsmallest(room + 1, ((v, c) for v, c in counts.items() if v not in pinned
+                                      and (not needle or needle in v.casefold())),
+                           key=lambda vc: (-vc[1], vc[0].casefold()))
     shown = [(v, counts.get(v, 0)) for v in pinned] + rest[:room]
     return shown, len(rest) > room
 
