@@ -15,6 +15,6 @@
     stats.py      the `stats` command
 
 extract never imports search or engines; search never imports extract or engines; only
-engines/whoosh imports whoosh (besides extract/stemming.py, see there). web/ and app.py talk to
+engines/whoosh imports whoosh. web/ and app.py talk to
 the contract and never to an engine's modules. docs/DESIGN.md draws the same map.
 """

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from indexer.extract.entities import ner_text
 from indexer.extract.topics import Settings, Topic, TopicClassifier, TopicsError
 
 SPORT, DISASTER, ECONOMY = "sport", "disaster, accident and emergency incident", "economy, business and finance"
@@ -32,7 +33,7 @@ def clf():
 
 
 def classify(nlp, clf, title, body):
-    return clf.classify(nlp(title + "\n\n" + body), len(title))
+    return clf.classify(nlp(ner_text(title, body)), len(title))
 
 
 @pytest.mark.parametrize("expected", list(ARTICLES))
@@ -95,7 +96,7 @@ def test_custom_taxonomy_file(nlp, tmp_path):
     assert {c.label for c in clf.concepts.values()} == {"cookery", "baking", "gardening"}
     title = "A recipe for baking bread"
     body = "Heat the oven. Baking bread needs flour, water and patience; this recipe bakes two loaves."
-    topics = clf.classify(nlp(title + "\n\n" + body), len(title))
+    topics = clf.classify(nlp(ner_text(title, body)), len(title))
     assert [t.label for t in topics] == ["cookery"]
     assert topics[0].children[0][0] == "baking"
     assert any(e.startswith("baking (cookery › baking)") for e in topics[0].evidence)
@@ -205,3 +206,120 @@ def test_fingerprint_changes_with_the_method_version(clf, monkeypatch):
     before = TopicClassifier.load().fingerprint()
     monkeypatch.setattr(indexer.extract.topics, "METHOD_VERSION", indexer.extract.topics.METHOD_VERSION + 1)
     assert TopicClassifier.load().fingerprint() != before
+
+
+# Learned weights (docs/TOPICS.md, "Learned weights"): issue 11, technology news went to economy or politics.
+# (Video games are not here: IPTC files "video game" under lifestyle and leisure, and so does the model.)
+
+ST = "science and technology"
+TECH_NEWS = {
+    "software": ("Microsoft releases security update for Windows",
+                 "Microsoft released a security update for its Windows operating system on Tuesday, fixing a flaw "
+                 "that let attackers run code on a computer through a malicious web page. The company urged users "
+                 "to install the patch, and said the new version of its browser also blocks the exploit. Security "
+                 "researchers had reported the bug in the software last month."),
+    "internet": ("Broadband users in the country pass ten million",
+                 "The number of broadband internet connections passed ten million this year, the regulator said. "
+                 "Faster connections let more households stream video and use online services, and providers are "
+                 "laying fibre to bring higher download speeds to rural areas. Wireless access through mobile "
+                 "networks is growing fastest, and most new users go online with a smartphone."),
+    "phone": ("Apple unveils new iPhone with faster chip",
+              "Apple unveiled a new iPhone on Wednesday with a faster processor, a better camera and longer battery "
+              "life. The smartphone runs the latest version of the company's iOS software, and developers can "
+              "sell apps for it through the App Store. Rival handset makers Samsung and Google are expected to "
+              "answer with devices of their own running the Android operating system."),
+    "telecoms": ("Operators switch on the first 4G mobile networks",
+                 "Mobile operators switched on the first 4G networks on Monday, promising data speeds several "
+                 "times faster than 3G. Subscribers will need a new handset to use the network, and the "
+                 "operators plan to cover most cities by the end of next year. The regulator auctioned the radio "
+                 "spectrum last year, and the companies say the upgrade will carry video calls and streaming "
+                 "to phones and tablets."),
+}
+
+
+@pytest.mark.parametrize("kind", list(TECH_NEWS))
+def test_technology_news_gets_science_and_technology_first(nlp, clf, kind):
+    topics = classify(nlp, clf, *TECH_NEWS[kind])
+    assert labels(topics)[:1] == [ST]
+
+
+def test_learned_evidence_shows_words_of_the_article(nlp, clf):
+    title, body = TECH_NEWS["software"]
+    top = classify(nlp, clf, title, body)[0]
+    text = (title + " " + body).lower()
+    assert 1 <= len(top.evidence) <= Settings().max_evidence
+    for e in top.evidence:
+        word, _, where = e.partition(" (")
+        assert word in text and where.startswith(ST)
+
+
+def test_shipped_weights_file_is_exactly_what_the_trainer_writes():
+    # tools/train_topics.py writes the file with topics_model.dump: reading it and dumping it again
+    # gives the same bytes, so the shipped file is in the trainer's format and holds nothing else
+    from indexer.extract.topics_model import KINDS, SHIPPED_WEIGHTS, Model, dump
+
+    text = SHIPPED_WEIGHTS.read_text(encoding="utf-8")
+    m = Model.load(SHIPPED_WEIGHTS)
+    n = len(m.tops)
+    rule = {kind: [m.rule[(kind, i)] for i in range(n)] for kind in KINDS}
+    scale = json.loads(text)["scale"]
+    assert dump(m.tops, m.labels, m.bias, rule, m.words, m.min_prob, m.relative_prob, m.about, scale) == text
+    assert len(text) < 400_000
+
+
+def test_shipped_weights_cover_the_17_iptc_tops(clf):
+    tops = {q for q, c in clf.concepts.items() if c.parent is None}
+    assert clf.model is not None and set(clf.model.tops) == tops
+    assert clf.model.labels == [clf.concepts[q].label for q in clf.model.tops]
+
+
+def test_a_taxonomy_of_other_tops_is_classified_by_the_rules_alone(tmp_path):
+    path = tmp_path / "mytopics.json"
+    path.write_text(json.dumps(TINY), encoding="utf-8")
+    assert TopicClassifier.load(path).model is None
+
+
+def test_a_copy_of_the_iptc_taxonomy_keeps_the_learned_weights(tmp_path):
+    from indexer.extract.topics_data import SHIPPED
+
+    path = tmp_path / "cptall-copy.json"
+    path.write_bytes(SHIPPED.read_bytes())
+    assert TopicClassifier.load(path).model is not None
+
+
+def test_rules_only_setting_drops_the_weights_and_changes_the_fingerprint(nlp, clf):
+    rules = TopicClassifier.load(settings=Settings(learned=False))
+    assert rules.model is None and rules.fingerprint() != clf.fingerprint()
+    assert labels(classify(nlp, rules, *ARTICLES[SPORT]))[:1] == [SPORT]
+
+
+def test_other_weights_file_changes_the_fingerprint(tmp_path, clf):
+    from indexer.extract.topics_model import SHIPPED_WEIGHTS
+
+    other = tmp_path / "w.json"
+    text = SHIPPED_WEIGHTS.read_text(encoding="utf-8")
+    other.write_text(text.replace('"min_prob": ', '"min_prob": 0.5, "was": ', 1), encoding="utf-8")
+    assert TopicClassifier.load(weights=other).fingerprint() != clf.fingerprint()
+
+
+@pytest.mark.parametrize("edit,reason", [
+    (lambda d: {**d, "format": 99}, "format"),
+    (lambda d: {**d, "stemmer": "lovins"}, "retrain"),
+    (lambda d: {**d, "bias": d["bias"][:3]}, "one weight per top"),
+    (lambda d: {k: v for k, v in d.items() if k != "words"}, "words"),
+])
+def test_broken_weights_file_raises_with_path(tmp_path, edit, reason):
+    from indexer.extract.topics_model import SHIPPED_WEIGHTS
+
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(edit(json.loads(SHIPPED_WEIGHTS.read_text(encoding="utf-8")))), encoding="utf-8")
+    with pytest.raises(TopicsError) as err:
+        TopicClassifier.load(weights=path)
+    assert str(path) in str(err.value) and reason in str(err.value)
+
+
+def test_stems_are_snowball_porter_not_whoosh():
+    # Whoosh's Porter variant stops short ("organiz"); the classifier reads the Snowball algorithm's stems
+    from indexer.extract.stemming import stem
+
+    assert [stem(w) for w in ("organized", "elections", "rugged", "s")] == ["organ", "elect", "rug", "s"]

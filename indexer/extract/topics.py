@@ -6,7 +6,9 @@ people and places left out) are matched against them, longest phrase first, and 
 the specificity of the terms it matched. Tops far behind the best one, or with too little
 evidence, are dropped: no topic is better than a wrong one. A top needs two pieces of strong
 evidence, one in the body; a common word that merely shares a stem or sits in a definition
-corroborates a topic but never carries one.
+corroborates a topic but never carries one. Where the taxonomy's tops are the IPTC ones, learned
+weights (topics_model.py) then rank the tops from that evidence and the article's words, and the
+words that raised a topic most are its evidence.
 """
 import hashlib
 import math
@@ -15,10 +17,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .topics_data import (MAX_PHRASE, SHIPPED, SHIPPED_CUES, Normaliser, TopicsError,
-                                 build_lexicon, read_concepts, read_cues, same_word)
+                          build_lexicon, read_concepts, read_cues, same_word)
+from .topics_model import SHIPPED_WEIGHTS, Model
 
 __all__ = ["Settings", "Topic", "TopicClassifier", "TopicsError"]
-METHOD_VERSION = 2   # 2: weak evidence founds no topic (corroboration), title capped by body
+METHOD_VERSION = 3   # 3: learned weights over the rule evidence and words; Snowball Porter stems
+# 2: weak evidence founds no topic (corroboration), title capped by body
 # Words inside these entities are names, not subject matter ("Price", "Bush"); ORG names count half.
 SKIP_ENTS = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL",
                        "MONEY", "QUANTITY", "PERCENT"})
@@ -42,6 +46,8 @@ class Settings:
     max_children: int = 2
     child_share: float = 0.25        # a second-level topic needs this share of its top's evidence
     max_evidence: int = 5
+    learned: bool = True             # apply the shipped learned weights where the taxonomy's tops are theirs
+    min_words: int = 8               # ... to an article with this many content words in its body
 
 
 @dataclass
@@ -51,6 +57,29 @@ class Match:
     body: float = 0.0               # weighted count in the body ...
     title: float = 0.0              # ... and in the title (before `title_weight`)
     forms: dict[str, int] = field(default_factory=dict)   # lowercased words matched -> times in the body
+
+
+@dataclass
+class Word:
+    """One content stem of an article (outside names): its first form and weighted counts."""
+    surface: str
+    body: float = 0.0
+    title: float = 0.0
+
+
+@dataclass
+class Reading:
+    """What the classifier read in one article: rule evidence per top qcode, and the article's words."""
+    words: dict[str, Word] = field(default_factory=dict)
+    strong: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    weak: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    pieces: dict[str, int] = field(default_factory=lambda: defaultdict(int))    # strong evidence: terms, a body repeat 2
+    in_body: dict[str, bool] = field(default_factory=lambda: defaultdict(bool))  # some strong term is in the body
+    contrib: dict[str, list] = field(default_factory=lambda: defaultdict(list))  # top -> [(amount, term, surface)]
+    scores: dict[str, float] = field(default_factory=dict)
+    total: float = 0.0
+    founded: set = field(default_factory=set)
+    chosen: list[str] = field(default_factory=list)    # the rules' topics, best first
 
 
 def _tf(count: float) -> float:
@@ -69,11 +98,13 @@ class Topic:
 class TopicClassifier:
     """Classify spaCy Docs into the top-level topics of a taxonomy."""
 
-    def __init__(self, concepts, path, settings, cue_path=None):
+    def __init__(self, concepts, path, settings, cue_path=None, model=None, weights_path=None):
         self.concepts = concepts
         self.path = Path(path)
         self.settings = settings
         self.cue_path = cue_path
+        self.model = model                  # a Model bound to this taxonomy's tops, or None: rules only
+        self.weights_path = weights_path if model is not None else None
         self.norm = Normaliser()
         self._fingerprint = None
         self.lexicon = build_lexicon(concepts, self.norm, settings.definition_weight,
@@ -82,32 +113,41 @@ class TopicClassifier:
         self._firsts = frozenset(t[0] for t in self.lexicon)   # no term starts elsewhere: skip the word
 
     @classmethod
-    def load(cls, path=None, settings: Settings | None = None) -> "TopicClassifier":
+    def load(cls, path=None, settings: Settings | None = None, weights=None) -> "TopicClassifier":
         """Load a cptall-format taxonomy (None = the shipped IPTC one); raise TopicsError if unusable.
 
-        The shipped cues file is merged into any taxonomy whose concepts are IPTC medtop codes.
+        The shipped cues file is merged into any taxonomy whose concepts are IPTC medtop codes; the
+        shipped learned weights apply to any taxonomy whose top level is the 17 IPTC tops they were
+        trained on (with the cues; `settings.learned`), else the rules alone classify. `weights`
+        names another weights file (tools/train_topics.py --out).
         """
+        weights = Path(weights) if weights is not None else SHIPPED_WEIGHTS
         settings = settings or Settings()
         path = Path(path) if path is not None else SHIPPED
         concepts = read_concepts(path)
-        cue_path = None
+        cue_path = model = None
         if settings.use_cues and any(q.startswith("medtop:") for q in concepts):
             cue_path = SHIPPED_CUES
             read_cues(cue_path, concepts)
-        return cls(concepts, path, settings, cue_path)
+            if settings.learned:
+                model = Model.load(weights).bind([q for q, c in concepts.items() if c.parent is None])
+        return cls(concepts, path, settings, cue_path, model, weights)
 
     def fingerprint(self) -> str:
         """A short hash of the taxonomy, cues, settings and method: changes -> re-classify."""
         if self._fingerprint is None:
             h = hashlib.sha256(f"topics v{METHOD_VERSION} {sorted(asdict(self.settings).items())}".encode())
-            for p in (self.path, self.cue_path):
+            for p in (self.path, self.cue_path, self.weights_path):
                 if p is not None:
                     h.update(p.read_bytes())
             self._fingerprint = h.hexdigest()[:12]
         return self._fingerprint
 
-    def terms(self, doc, title_len: int) -> dict[tuple[str, ...], "Match"]:
-        """Matched lexicon terms, longest phrase first, with their weighted counts in body and title."""
+    def terms(self, doc, title_len: int, words: dict | None = None) -> dict[tuple[str, ...], "Match"]:
+        """Matched lexicon terms, longest phrase first, with their weighted counts in body and title.
+
+        `words`, if given, receives every content stem outside names: stem -> Word.
+        """
         s = self.settings
         weight = {}
         for ent in doc.ents:
@@ -119,7 +159,13 @@ class TopicClassifier:
         word = self.norm.word
         for i, tok in enumerate(doc):   # i == tok.i, without building it again
             if tok.is_alpha and (st := word(tok.lower_)):
-                seq.append((st, weight.get(i, 1.0), i, tok.idx < title_len))
+                seq.append((st, w := weight.get(i, 1.0), i, tok.idx < title_len))
+                if words is not None and w > 0:
+                    c = words.get(st) or words.setdefault(st, Word(tok.lower_))
+                    if tok.idx < title_len:
+                        c.title += w
+                    else:
+                        c.body += w
         found: dict[tuple, Match] = {}
         firsts = self._firsts
         i = 0
@@ -149,21 +195,11 @@ class TopicClassifier:
                 i += 1
         return found
 
-    def classify(self, doc, title_len: int) -> list[Topic]:
-        """Return 0..3 topics, best first; none when the evidence is weak.
-
-        A top needs `min_terms` pieces of strong evidence, one of them in the body: different label or
-        cue words in their own form, a word the body repeats, or one phrase. Weak evidence (definition
-        words, a word that only shares a label word's stem) adds to such a top, at most `weak_cap` times
-        its strong evidence, but founds none.
-        """
+    def read(self, doc, title_len: int) -> "Reading":
+        """Everything the classifier reads in an article: the rule evidence per top, and its words."""
         s = self.settings
-        strong_ev: dict[str, float] = defaultdict(float)
-        weak_ev: dict[str, float] = defaultdict(float)
-        pieces: dict[str, int] = defaultdict(int)     # top -> strong evidence: terms, a body repeat 2
-        in_body: dict[str, bool] = defaultdict(bool)   # top -> some strong term is in the body
-        contrib: dict[str, list] = defaultdict(list)   # top -> [(amount, term, surface)]
-        for term, m in self.terms(doc, title_len).items():
+        r = Reading()
+        for term, m in self.terms(doc, title_len, r.words).items():
             tf = _tf(m.body + s.title_weight * m.title)
             for top, w in self.lexicon[term].weights.items():
                 kind = self.lexicon[term].strong.get(top)
@@ -175,33 +211,87 @@ class TopicClassifier:
                 if strong:
                     n_body = sum(own.values())
                     # a phrase is two pieces; a word one, or two when the body repeats it
-                    pieces[top] += s.min_terms if len(term) > 1 else min(2, max(1, n_body))
-                    in_body[top] |= n_body > 0
-                    strong_ev[top] += tf * w
+                    r.pieces[top] += s.min_terms if len(term) > 1 else min(2, max(1, n_body))
+                    r.in_body[top] |= n_body > 0
+                    r.strong[top] += tf * w
                 else:
-                    weak_ev[top] += tf * w
-                contrib[top].append((tf * w, term, m.surface))
+                    r.weak[top] += tf * w
+                r.contrib[top].append((tf * w, term, m.surface))
         # weak evidence supports a top's strong evidence, at most doubling it; alone it is nothing
-        scores = {t: strong_ev[t] + min(weak_ev[t], s.weak_cap * strong_ev[t]) for t in contrib}
-        total = sum(scores.values())
-        founded = {t for t in scores if pieces[t] >= s.min_terms and in_body[t]}
-        ranked = sorted(((t, v) for t, v in scores.items() if t in founded), key=lambda kv: -kv[1])
-        topics = []
+        r.scores = {t: r.strong[t] + min(r.weak[t], s.weak_cap * r.strong[t]) for t in r.contrib}
+        r.total = sum(r.scores.values())
+        founded = {t for t in r.scores if r.pieces[t] >= s.min_terms and r.in_body[t]}
+        r.founded = founded
+        ranked = sorted(((t, v) for t, v in r.scores.items() if t in founded), key=lambda kv: -kv[1])
         for top, score in ranked[:s.max_topics]:
-            if score < s.min_evidence or score < s.min_share * total or score < s.relative * ranked[0][1]:
+            if score < s.min_evidence or score < s.min_share * r.total or score < s.relative * ranked[0][1]:
                 break
-            topics.append(Topic(self.concepts[top].label, round(score / total, 3),
-                                self._evidence(top, contrib[top]), self._children(top, contrib[top])))
+            r.chosen.append(top)
+        return r
+
+    def classify(self, doc, title_len: int) -> list[Topic]:
+        """Return 0..3 topics, best first; none when the evidence is weak.
+
+        With learned weights (the shipped IPTC taxonomy, docs/TOPICS.md "Learned weights") an
+        article of at least `min_words` content words is ranked by the linear model; otherwise
+        by the rules: a top needs `min_terms` pieces of strong evidence, one of them in the body
+        (different label or cue words in their own form, a word the body repeats, or one phrase);
+        weak evidence (definition words, a word that only shares a label word's stem) adds to such
+        a top, at most `weak_cap` times its strong evidence, but founds none.
+        """
+        r = self.read(doc, title_len)
+        if self.model is not None and sum(1 for w in r.words.values() if w.body) >= self.settings.min_words:
+            return self._learned(r)
+        return [Topic(self.concepts[top].label, round(r.scores[top] / r.total, 3),
+                      self._evidence(top, r.contrib[top]), self._children(top, r.contrib[top]))
+                for top in r.chosen]
+
+    def _learned(self, r) -> list[Topic]:
+        """Topics by the linear model's probabilities; evidence = the words that raised each most."""
+        s = self.settings
+        model = self.model
+        probs, own, known, wlogits = model.predict(r, s.title_weight)
+        ranked = sorted(range(len(probs)), key=lambda k: (-probs[k], k))
+        topics = []
+        for k in ranked[:s.max_topics]:
+            p = probs[k]
+            if p < (model.min_prob if not topics else max(model.min_prob, model.relative_prob * probs[ranked[0]])):
+                break
+            top = self.model.tops[k]
+            topics.append(Topic(self.concepts[top].label, round(p, 3),
+                                self._learned_evidence(top, r, own[k], known, wlogits[:, k]),
+                                self._children(top, r.contrib[top])))
         return topics
+
+    def _learned_evidence(self, top, r, rule_logit, known, word_logits) -> list[str]:
+        """The article's words by what they added to topic k's logit, strongest first.
+
+        A lexicon term gets its share of the top's own rule features' part of the logit (its share
+        of the top's rule evidence) and is shown with its concept; any other word its learned weight.
+        """
+        amounts: dict[tuple, float] = defaultdict(float)
+        shown: dict[tuple, str] = {}
+        total = sum(c[0] for c in r.contrib.get(top, ())) or 1.0
+        for amount, term, surface in r.contrib.get(top, ()):
+            if rule_logit > 0:
+                amounts[term] += rule_logit * amount / total
+                shown[term] = self._shown(top, term, surface)
+        for (stem, _, _), amount in zip(known, word_logits.tolist()):
+            if amount > 0:
+                amounts[(stem,)] += amount
+                shown.setdefault((stem,), f"{r.words[stem].surface} ({self.concepts[top].label})")
+        best = sorted((t for t in amounts if amounts[t] > 0), key=lambda t: (-amounts[t], t))
+        return [shown[t] for t in best[:self.settings.max_evidence]]
+
+    def _shown(self, top, term, surface) -> str:
+        concept = self.concepts[self.lexicon[term].concept[top]]
+        path = self.concepts[top].label + ("" if concept.qcode == top else f" › {concept.label}")
+        return f"{' '.join(surface.lower().split())} ({path})"
 
     def _evidence(self, top, contributions) -> list[str]:
         """The strongest matched words, each with the concept it stands for."""
-        out = []
-        for _, term, surface in sorted(contributions, key=lambda c: -c[0])[:self.settings.max_evidence]:
-            concept = self.concepts[self.lexicon[term].concept[top]]
-            path = self.concepts[top].label + ("" if concept.qcode == top else f" › {concept.label}")
-            out.append(f"{' '.join(surface.lower().split())} ({path})")
-        return out
+        return [self._shown(top, term, surface)
+                for _, term, surface in sorted(contributions, key=lambda c: -c[0])[:self.settings.max_evidence]]
 
     def _children(self, top, contributions) -> list[tuple[str, float]]:
         """Second-level concepts under `top`, by their share of its evidence."""

@@ -126,7 +126,7 @@ def _texts(value, what, path, qcode):
     return value
 
 
-def _key(ref: str) -> str:
+def concept_key(ref: str) -> str:
     """Qcode or URI -> the concept's own code ("medtop:20000065" and ".../mediatopic/20000065" agree)."""
     return re.split(r"[/:#]", ref.rstrip("/"))[-1]
 
@@ -158,12 +158,12 @@ def read_concepts(path: Path) -> dict[str, Concept]:
             c.get("altLabel"), "altLabel", path, qcode)
         concepts[qcode] = Concept(qcode, label, _text(c.get("definition"), "definition", path, qcode),
                                   broader[0] if broader else None, cues)
-        by_key[_key(qcode)] = qcode
+        by_key[concept_key(qcode)] = qcode
     for c in concepts.values():
         if c.parent is not None:
-            if _key(c.parent) not in by_key:
+            if concept_key(c.parent) not in by_key:
                 raise TopicsError(f"{path}: concept {c.qcode}: broader {c.parent!r} is not an active concept")
-            c.parent = by_key[_key(c.parent)]
+            c.parent = by_key[concept_key(c.parent)]
     if not any(c.parent is None for c in concepts.values()):
         raise TopicsError(f"{path}: no top-level concept (one without \"broader\")")
     for c in concepts.values():
@@ -184,10 +184,10 @@ def read_cues(path: Path, concepts: dict[str, Concept]) -> None:
         raise TopicsError(f"{path}: cannot read cues: {err}") from err
     if not isinstance(data, dict) or not isinstance(data.get("cues"), dict):
         raise TopicsError(f"{path}: expected a JSON object with a \"cues\" object {{qcode: [phrase, ...]}}")
-    by_key = {_key(q): q for q in concepts}
+    by_key = {concept_key(q): q for q in concepts}
     for ref, phrases in data["cues"].items():
-        if _key(ref) in by_key:    # cues for concepts this taxonomy lacks are ignored
-            concepts[by_key[_key(ref)]].cues.extend(_texts(phrases, "cues", path, ref))
+        if concept_key(ref) in by_key:    # cues for concepts this taxonomy lacks are ignored
+            concepts[by_key[concept_key(ref)]].cues.extend(_texts(phrases, "cues", path, ref))
 
 
 def label_parts(label: str) -> list[str]:
