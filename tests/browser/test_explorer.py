@@ -244,6 +244,10 @@ def test_screenshots(browser, base_url):
     page.screenshot(path=str(SHOTS / "article.png"))
     page.goto(base_url + "/search?q=%22presidential+election")
     page.screenshot(path=str(SHOTS / "query-fallback.png"))
+    page.goto(base_url + "/search?q=election+-Trump+country%3A%22united+states%22")   # signs, folded field
+    page.screenshot(path=str(SHOTS / "query-signs.png"))
+    page.goto(base_url + "/search?q=presidnt+person%3A%22joe+bidn%22")
+    page.screenshot(path=str(SHOTS / "did-you-mean.png"))
     page.close()
     phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                              device_scale_factor=2)
