@@ -122,11 +122,6 @@ class Problem:
         return f"{'skipped' if self.skipped else 'warning'}: {loc}: {self.reason}"
 
 
-def analysis_text(article):
-    """Return the text NER reads: the title, a blank line, the body."""
-    return f"{article.title}\n\n{article.body}"
-
-
 def printable(text):
     """Return text with control characters and surrogates written as \\xNN (\\uNNNN): one line, UTF-8."""
     return UNPRINTABLE.sub(_escape, text) if UNPRINTABLE.search(text) else text
