@@ -34,6 +34,8 @@ def main(argv=None):
     ap.add_argument("--corpus", choices=["reuters", "sample"], default="reuters")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--show", type=int, default=5)
+    ap.add_argument("--search", action="store_true", help="also: a Whoosh index of the articles (no NER), "
+                    "the whole step (dedupe_index) timed, and searches with and without dedupe")
     args = ap.parse_args(argv)
     docs = documents(load_records(REUTERS if args.corpus == "reuters" else SAMPLE, args.limit))
     started = time.perf_counter()
@@ -52,7 +54,47 @@ def main(argv=None):
         print(f"- group {g} ({len(ids)}):")
         for i in sorted(ids)[:4]:
             print(f"    {i}: {by_id[i].title[:70]!r} J={jaccard(first, shingles(text_of(by_id[i]))):.2f}")
+    if args.search:
+        search_costs(docs)
     return 0
+
+
+QUERIES = ("", "bank", "oil prices", "trade deficit")
+
+
+def search_costs(docs, runs=7):
+    """Time the index-wide step on a Whoosh index and the median search with and without dedupe."""
+    import statistics
+    import tempfile
+
+    from indexer.duplicates import dedupe_index
+    from indexer.engines import EngineConfig, open_engine
+    from indexer.search.request import SearchRequest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_engine(EngineConfig(index_dir=tmp))
+        with engine.writer(fresh=True) as writer:
+            for i in range(0, len(docs), 2000):
+                writer.put(docs[i:i + 2000])
+                writer.commit()
+            writer.publish()
+        report = dedupe_index(engine)
+        print(f"dedupe_index (read every article, group, rewrite {report.rewritten}): {report.seconds:.1f} s")
+        again = dedupe_index(engine)
+        print(f"dedupe_index again (nothing changed): {again.seconds:.1f} s")
+        with engine.reader() as r:
+            for q in QUERIES:
+                times = {}
+                for dedupe in (None, True):
+                    samples = []
+                    for _ in range(runs):
+                        started = time.perf_counter()
+                        r.search(SearchRequest(q=q, dedupe=dedupe))
+                        samples.append(time.perf_counter() - started)
+                    times[dedupe] = statistics.median(samples)
+                print(f"search {q!r}: median {times[None] * 1000:.0f} ms, with dedupe {times[True] * 1000:.0f} ms "
+                      f"(x{times[True] / times[None]:.2f})")
+        engine.close()
 
 
 if __name__ == "__main__":

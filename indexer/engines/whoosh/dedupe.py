@@ -6,18 +6,24 @@ members in the result set; totals and facet counts stay counts of articles.
 """
 import numpy as np
 
+from . import counting
+
 
 def group_codes(searcher):
-    """Return (codes: int array per document number, -1 when alone; [group id per code])."""
+    """Return (codes: int array per document number, -1 when alone; [group id per code]).
+
+    From counting.column: the dup field's values per segment, read once and cached by segment id.
+    A deleted document keeps its code: it is in no result set, so it is never ranked or counted.
+    """
     codes = np.full(searcher.doc_count_all(), -1, dtype=np.int64)
-    names = []
-    if "dup" not in searcher.schema:
-        return codes, names
-    for term in searcher.lexicon("dup"):
-        ids = np.fromiter(searcher.postings("dup", term).all_ids(), dtype=np.int64)
-        codes[ids] = len(names)
-        names.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-    return codes, names
+    index = {}
+    for sub, offset in searcher.leaf_searchers():
+        col = counting.column(sub.reader(), "dup")
+        if not col.values:
+            continue
+        mapped = np.array([index.setdefault(v, len(index)) for v in col.values], dtype=np.int64)
+        codes[col.docs + offset] = mapped[col.ords]
+    return codes, list(index)
 
 
 def restrict(searcher, qmask, group):
