@@ -49,3 +49,10 @@ def test_search_bench_answers_every_query(tmp_path):
     if importlib.util.find_spec("datasette"):
         assert r["datasette"]["n"] == n and r["datasette"]["problems"] == {}
         assert r["totals_compared"] == n
+
+
+def test_every_bench_script_is_listed_in_the_bench_readme():
+    bench = Path(__file__).parent.parent / "bench"
+    readme = (bench / "README.md").read_text(encoding="utf-8")
+    missing = [p.name for p in sorted(bench.glob("*.py")) if f"| `{p.name}` |" not in readme]
+    assert not missing, f"bench/README.md does not list {missing}"
