@@ -137,3 +137,25 @@ def test_why_alike_names_the_shared_entities_and_words(duped):
     d1, o1 = BY_ID["d1"], BY_ID["o1"]
     assert set(why["words"]) <= set(d1["body"].lower().split()) | set(d1["title"].lower().split())
     assert "bank" in why["words"] and "inflation" in why["words"]
+
+
+def test_opensearch_documents_written_before_dup_existed_are_regrouped_not_folded_together(make_engine):
+    engine = make_engine()
+    if engine.name != "opensearch":
+        pytest.skip("a Whoosh document without dup is alone already; collapsing is OpenSearch's")
+    from indexer.engines.opensearch.mapping import to_source
+    docs = dupdata.documents([BY_ID[i] for i in ("o1", "s1", "s2")])
+    with engine.writer(fresh=True) as writer:
+        writer.put(docs)
+        writer.commit()
+        writer.publish()
+    index = engine.store.live()
+    for doc in docs:   # as an index of the previous format holds them: no dup field at all
+        source = to_source(doc)
+        del source["dup"]
+        engine.store.client.index(index=index, id=doc.id, body=source, params={"refresh": "true"})
+    with engine.reader() as r:
+        assert [h.dup for h in r.search(request([("q", "rates")])).hits] == ["", "", ""]
+    assert dedupe_index(engine).rewritten == 3
+    with engine.reader() as r:
+        assert len(r.search(request([("dedupe", "1"), ("per_page", "10")])).hits) == 3

@@ -102,6 +102,8 @@ def index_body(shards, replicas, state="building"):
 # With them `dup`, the near-duplicate group (indexer/duplicates.py): the article's own id when it
 # has none (LONE + its id), so that field collapsing (searching.py, dedupe) keeps every lone article.
 LONE = "\x1f"        # `dup` of an article without near-duplicates: LONE + its id
+STALE = "\x00"       # Document.dup read from a document written before `dup` existed: the next
+                     # grouping rewrites it (collapsing would fold every such document into one group)
 RAW_PROPERTIES = {"raw_json": {"type": "keyword", "index": False, "doc_values": False},
                   "raw_keys": {"type": "keyword"}, "dup": {"type": "keyword"}}
 
@@ -118,7 +120,7 @@ def to_source(doc):
         "topics_json": json.dumps(doc.topics, ensure_ascii=False),
         "meta_json": json.dumps(doc.meta, ensure_ascii=False, default=str),
         "raw_json": json.dumps(doc.raw, ensure_ascii=False) if doc.raw else "", "raw_keys": raw_keys(doc),
-        "dup": doc.dup or LONE + doc.id,
+        "dup": doc.dup if doc.dup and doc.dup != STALE else LONE + doc.id,
     }
     if doc.date is not None:
         out["date"] = doc.date.isoformat()
@@ -128,7 +130,9 @@ def to_source(doc):
 def from_source(source):
     """Return the Document of a hit's _source (tolerant of fields left out of it)."""
     date = source.get("date")
-    if str(source.get("dup", "")).startswith(LONE):
+    if "dup" not in source:
+        source = dict(source, dup=STALE)
+    elif str(source["dup"]).startswith(LONE):
         source = dict(source, dup="")   # alone: stored as LONE + its id for collapsing
     return Document.from_stored(source, date=datetime.fromisoformat(date) if date else None,
                                 facets={name: list(source.get(name) or []) for name in NAMES},

@@ -19,7 +19,7 @@ from ...search.results import Hit, SearchResult, split_marks
 from . import counting, dedupe
 from .client import reason
 from .dsl import compile, pattern_words, stemmed_words
-from .mapping import PATTERN_FORM, WORD_FORM, from_source
+from .mapping import PATTERN_FORM, STALE, WORD_FORM, from_source
 
 SNIPPET_CHARS = 240          # as engines/whoosh/snippets.py
 FRAGMENTS = 2
@@ -181,7 +181,7 @@ def make_hit(hit, scored=True):
         snippet=snippet(doc.body, marks.get("body")),
         title_parts=title_parts(doc.title, marks.get("title")),
         person=doc.person, country=doc.country, org=doc.org, topic=doc.topic, subtopic=doc.subtopic,
-        score=hit.get("_score") if scored else None, dup=doc.dup,
+        score=hit.get("_score") if scored else None, dup="" if doc.dup == STALE else doc.dup,
     )
 
 
