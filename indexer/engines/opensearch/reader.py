@@ -9,7 +9,7 @@ from ...search.results import Stats, most_frequent, top_values
 from . import counting, dedupe, insights, suggest
 from .mapping import from_source
 from .scan import scan
-from .searching import Searcher, make_hit, preference, sort_of
+from .searching import HIT_SOURCE, Searcher, make_hit, preference, sort_of
 
 MLT_TERMS = 25   # Lucene's default number of key terms; Whoosh's more_like takes 5 (by its Bo1 model)
 
@@ -57,7 +57,7 @@ class OpenSearchReader:
             "include": False}}
         body = {"query": dedupe.like_query(doc, mlt),
             "size": top, "sort": [{"_score": "desc"}, {"id": "asc"}], "track_scores": True,
-            "_source": {"excludes": ["mentions_json", "topics_json", "meta_json"]}}
+            "_source": HIT_SOURCE}
         hits = self.searcher.run(body, f"finding articles like {doc_id[:60]!r} in",
                                  search_type="dfs_query_then_fetch")["hits"]["hits"]
         return [make_hit(h) for h in hits]

@@ -27,7 +27,7 @@ FRAGMENT_CHARS = SNIPPET_CHARS // FRAGMENTS + 60
 # Private-use characters: the highlighter trims control characters (<= U+0020) off a fragment's ends.
 MARK_ON, MARK_OFF = "\ue000", "\ue001"
 BETWEEN = " … "
-HIT_SOURCE = {"excludes": ["mentions_json", "topics_json", "meta_json"]}  # a hit needs none of them
+HIT_SOURCE = {"excludes": ["mentions_json", "topics_json", "meta_json", "raw_json"]}  # a hit needs none of them
 
 
 def sort_of(request):
