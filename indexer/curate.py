@@ -21,27 +21,22 @@ BUSY_WAIT = 5.0       # seconds to wait for another short writer (another curati
 
 def change(engine, op, facet="", value="", target="", by="", undo=0):
     """Add one change (or undo change `undo`) to the engine's curation and apply it; return a Rewrite."""
-    for _attempt in range(ATTEMPTS):
-        old = engine.curation()
-        new = old.undo(undo, by=by) if op == "undo" else old.add(op, facet, value, target, by=by)
-        try:
-            engine.save_curation(new, old.version)
-            break
-        except CurationConflict:
-            continue
-    else:
-        raise CurationConflict("the curation kept changing under this change; try again")
-    result = Rewrite(change=new.changes[-1], curation=new)
-    apply(engine, old, new, result)
-    return result
+    if op == "undo":
+        return _store(engine, lambda old: old.undo(undo, by=by), "change")
+    return _store(engine, lambda old: old.add(op, facet, value, target, by=by), "change")
 
 
 def replace_all(engine, new_changes, by=""):
     """Store a curation made from the current one by a function (an import); return a Rewrite."""
+    return _store(engine, new_changes, "import")
+
+
+def _store(engine, make, what):
+    """Save make(current curation), redone on a newer one when another writer came first; apply it."""
     for _attempt in range(ATTEMPTS):
         old = engine.curation()
-        new = new_changes(old)
-        if new.version == old.version:
+        new = make(old)
+        if new.version == old.version:   # nothing to add (an import of what is in effect)
             return Rewrite(curation=old)
         try:
             engine.save_curation(new, old.version)
@@ -49,7 +44,7 @@ def replace_all(engine, new_changes, by=""):
         except CurationConflict:
             continue
     else:
-        raise CurationConflict("the curation kept changing under this import; try again")
+        raise CurationConflict(f"the curation kept changing under this {what}; try again")
     result = Rewrite(change=new.changes[-1], curation=new)
     apply(engine, old, new, result)
     return result

@@ -102,19 +102,25 @@ class CuratorRequired(Unauthorized):
                    "give the token as the password when the browser asks.")
 
 
-def is_curator_header(header):
-    """Return the name of the curation token in an Authorization header, or None."""
+def given_token(header):
+    """Return the token an Authorization header carries (Bearer, or Basic's password), or None."""
     kind, _, value = (header or "").partition(" ")
     if kind.lower() == "bearer":
-        given = value.strip()
-    elif kind.lower() == "basic":
+        return value.strip()
+    if kind.lower() == "basic":
         from base64 import b64decode
         from binascii import Error as Base64Error
         try:
-            given = b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
+            return b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
         except (Base64Error, UnicodeDecodeError, ValueError):
             return None
-    else:
+    return None
+
+
+def is_curator_header(header):
+    """Return the name of the curation token in an Authorization header, or None."""
+    given = given_token(header)
+    if given is None:
         return None
     for token, name in (current_app.config.get("CURATION_TOKENS") or {}).items():
         if hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):

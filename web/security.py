@@ -9,13 +9,11 @@
 """
 import hmac
 import threading
-from base64 import b64decode
-from binascii import Error as Base64Error
 
 from flask import abort, current_app, request
 from werkzeug.exceptions import HTTPException, Unauthorized
 
-from .curation import is_curator_header
+from .curation import given_token, is_curator_header
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -62,17 +60,8 @@ def challenge(response):
 
 
 def _has_token(header, token):
-    kind, _, value = header.partition(" ")
-    if kind.lower() == "bearer":
-        given = value.strip()
-    elif kind.lower() == "basic":
-        try:
-            given = b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
-        except (Base64Error, UnicodeDecodeError, ValueError):
-            return False
-    else:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+    given = given_token(header)
+    return given is not None and hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
 
 
 def take_export_slot(response_factory):
