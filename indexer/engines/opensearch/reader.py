@@ -102,7 +102,7 @@ class OpenSearchReader:
                                       "track_total_hits": 1, "terminate_after": 1}, "looking up sources in")
         return response["hits"]["total"]["value"] > 0
 
-    # Trends and related (search/insights), did-you-mean (search/query): in their own modules.
+    # Trends and related (search/insights.py), did-you-mean (search/didyoumean.py): in this engine's own modules.
     def histogram(self, request, unit):
         return insights.histogram(self, request, unit)
 

@@ -135,7 +135,7 @@ class WhooshReader:
         except OPEN_ERRORS as err:
             raise IndexUnavailable(f"the live index in {self.live.index_dir} cannot be read ({err})") from err
 
-    # Trends and related (search/insights), did-you-mean (search/query): in their own modules.
+    # Trends and related (search/insights.py), did-you-mean (search/didyoumean.py): in this engine's own modules.
     def histogram(self, request, unit):
         return insights.histogram(self, request, unit)
 
