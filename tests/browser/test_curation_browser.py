@@ -2,6 +2,7 @@
 
 Its own server (writing on: CURATION) over a fresh copy of the handmade articles, since it changes them.
 """
+import os
 import threading
 from pathlib import Path
 
@@ -39,6 +40,13 @@ def count_of(page, name):
     return int(person_row(page, name).locator(".fv-count").inner_text().replace(",", ""))
 
 
+def shoot(page, name, **options):
+    """Refresh docs/screenshots only when asked (FACETWIRE_SCREENSHOTS=1), as the other browser tests."""
+    if os.environ.get("FACETWIRE_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / name), **options)
+
+
 def test_merge_changes_the_counts_and_undo_brings_them_back(page, curating_server):
     page.goto(curating_server + "/search")
     assert count_of(page, "Joe Biden") == BIDEN
@@ -48,14 +56,13 @@ def test_merge_changes_the_counts_and_undo_brings_them_back(page, curating_serve
     row.get_by_role("button", name="Merge").click()
 
     expect(page.locator("#curate-done")).to_contain_text(f"{BIDEN} articles rewritten")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "curation-log.png"), full_page=True)
+    shoot(page, "curation-log.png", full_page=True)
     page.locator("#curate-back").click()
     expect(person_row(page, "Joseph R. Biden")).to_have_count(1)
     assert count_of(page, "Joseph R. Biden") == BIDEN
     expect(person_row(page, "Joe Biden")).to_have_count(0)
     person_row(page, "Joseph R. Biden").locator(".fv-curate > summary").click()
-    page.screenshot(path=str(SHOTS / "curation-controls.png"))
+    shoot(page, "curation-controls.png")
 
     page.goto(curating_server + "/curation")
     page.get_by_role("button", name="Undo change 1").click()
