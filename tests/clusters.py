@@ -11,3 +11,14 @@ def opensearch_up():
             return resp.status == 200
     except OSError:
         return False
+
+
+def need_opensearch():
+    """Skip the calling test when no cluster answers; fail it when FACETWIRE_REQUIRE_OPENSEARCH is set."""
+    import pytest
+
+    if opensearch_up():
+        return
+    if os.environ.get("FACETWIRE_REQUIRE_OPENSEARCH"):
+        pytest.fail(f"FACETWIRE_REQUIRE_OPENSEARCH is set but no cluster answers at {OPENSEARCH_URL}")
+    pytest.skip(f"no OpenSearch cluster at {OPENSEARCH_URL} (make cluster-up)")

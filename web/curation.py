@@ -52,6 +52,8 @@ def read_curation_tokens(text, where):
 
 
 def init_app(app):
+    if log.level == logging.NOTSET:   # the change lines reach the server log: waitress's handler, root at WARNING
+        log.setLevel(logging.INFO)
     app.config.setdefault("CURATION", False)
     app.config.setdefault("CURATION_TOKENS", {})
     app.extensions["facetwire_csrf_secret"] = secrets.token_bytes(32)

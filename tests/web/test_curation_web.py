@@ -12,7 +12,7 @@ import pytest
 from indexer.engines import EngineConfig, open_engine
 from web import create_app
 
-from clusters import OPENSEARCH_URL, opensearch_up
+from clusters import OPENSEARCH_URL, need_opensearch
 from handmade import ARTICLES, load
 
 TOKEN = "a-long-curation-token-0123456789"
@@ -23,8 +23,7 @@ def engine_config(request, tmp_path):
     if request.param == "whoosh":
         config = EngineConfig(index_dir=str(tmp_path / "ix"))
     else:
-        if not opensearch_up():
-            pytest.skip(f"no OpenSearch cluster at {OPENSEARCH_URL}")
+        need_opensearch()
         config = EngineConfig(engine="opensearch", engine_url=[OPENSEARCH_URL],
                               index_name=f"fw-cur-{secrets.token_hex(4)}", shards=1, replicas=0)
     engine = load(open_engine(config))

@@ -39,9 +39,8 @@ def dup_config(request, tmp_path_factory):
     if request.param == "whoosh":
         config = EngineConfig(index_dir=str(tmp_path_factory.mktemp("dup-index")))
     else:
-        from clusters import OPENSEARCH_URL, opensearch_up
-        if not opensearch_up():
-            pytest.skip(f"no OpenSearch cluster at {OPENSEARCH_URL}")
+        from clusters import OPENSEARCH_URL, need_opensearch
+        need_opensearch()
         config = EngineConfig(engine="opensearch", engine_url=[OPENSEARCH_URL], shards=2, replicas=1,
                               index_name=f"fw-dup-{secrets.token_hex(3)}")
     engine = open_engine(config)
