@@ -20,7 +20,7 @@ from .orgs import find_orgs, scan_orgs
 from .persons import find_persons
 from .places import CountryHits, add_span_countries, scan_caps_title, scan_countries, scan_index
 
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 
 # Between title and body in the text NER reads. A blank line alone is no sentence end to the model:
 # it runs a title's last words into the body's first ("COVID-19\n\nVery" as one org, "Kisumu

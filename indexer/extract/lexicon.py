@@ -59,10 +59,11 @@ arena hall tower museum gallery library theatre theater hotel building group inc
 times post news magazine journal review show festival war act law river lake mountain valley
 hebdo zeitung gazette gazeta gazzetta dziennik diario tageblatt rundschau kurier courier chronicle telegraph
 globes awards games cup championship league trophy
+base telescope marine therapeutics biotherapeutics pharmaceuticals labs laboratories systems technologies
 """.split())
 # ... and whose first word is one of these ("Storm Lorenzo", "County Mayo", "Gazeta Prawna").
 THING_FIRST = set("county storm typhoon hurricane cyclone mount lake fort port team operation project "
-                  "planet asteroid comet camp cape gulf the gazeta gazzetta diario dziennik".split())
+                  "planet asteroid comet camp cape gulf the gazeta gazzetta diario dziennik masjid hagia".split())
 # Words that open a sports club's name before its city ("Hertha Berlin", "Dynamo Kyiv", "Real Madrid").
 TEAM_WORDS = set("""
 fc afc cf ac as ss sc sv vfb vfl tsg bsc fk nk sk hc dynamo dinamo sporting atletico atlético athletic
@@ -76,7 +77,31 @@ book books novel novels series film films movie movies franchise saga trilogy ch
 album song songs episode episodes game games toy toys brand computer computers device devices console
 rules regulations framework standards accord ceremony awards magazine newspaper weekly journal website
 club squad striker midfielder defender goalkeeper winger stadium attack attacks shooting cartoons
+costume costumes cosplay cosplays cosplayer
 """.split())
+# Last words of THING_LAST that are common surnames too ("Doris Day", "Russell Church", "Stuart Hall"):
+# after a first word that is no English word or place, the name is a person's.
+SURNAME_THING_LAST = set("day hall church law".split())
+# Before a name, these make it a fictional character, not a person of the news: "the character Tasha
+# Yar", "dressed as Charizard" (one word, or two: "dressed as"). Not "portrayed": biopics portray
+# real people ("Boseman portrayed James Brown").
+CHARACTER_CUES = set("character characters".split())
+CHARACTER_CUES_2 = {("dressed", "as"), ("dressing", "as"), ("cosplay", "as"), ("cosplaying", "as"),
+                    ("cosplayed", "as"), ("costume", "of"), ("character", "of"), ("role", "of"), ("cosplay", "of")}
+# Before a name, a birth name of the article's person ("Ginger Baker was born Peter Edward Baker").
+BIRTH_NAME_CUES = set("born née nee".split())
+# Honorifics that make a following given name and surname a person whatever the model labels the span
+# ("Dr Valeria Gazzola" labelled ORG).
+HONORIFICS = set("mr mrs ms miss mx dr prof professor sir dame".split())
+# Lower-case role nouns that, right before a name the model labelled ORG, make it a person's ("Sea-Eye
+# spokesperson Carlotta Weibl", "archbishop Wojciech Polak"); TITLE_WORDS count too.
+ROLE_NOUNS = set("""
+prosecutor member entrepreneur activist preacher star assemblywoman assemblyman adviser advisor advisors
+advisers official commissioner campaigner organiser organizer volunteer resident witness victim survivor
+teacher student professor engineer designer
+""".split())
+# Before a name, prepositions of place ("a block of flats in La Llagosta", "near Samos").
+PLACE_PREPOSITIONS = set("in near at into outside".split())
 # After a name, these make it a speaker: such a name is a person whatever else follows it elsewhere.
 SPEECH_VERBS = set("said says told added wrote explained asked announced replied stated argued claimed noted "
                    "tweeted admitted insisted".split())

@@ -9,7 +9,7 @@ from .countries import fold
 from .lexicon import (COMPANY_CUES, CONTEST_LAST, DOCUMENT_WORDS, GENERIC_ORG_NOUNS, NOT_PERSON_OR_ORG,
                       ORG_SHORT_FORMS, PERSON_LABELLED_ORGS, SOFTWARE_WORDS, SPEECH_VERBS, TIME_ZONES,
                       TITLE_WORDS, TRAILING_FUNCTION_WORDS)
-from .persons import is_brand_word, name_tokens
+from .persons import is_brand_word, is_speaker_label, name_tokens
 from .places import org_country
 
 # "Federal Security Service (FSB)" in one span; the ")" may have been cut off with the edge punctuation
@@ -147,14 +147,6 @@ def clean_org(text):
             and all(w[:1].isupper() or w in _NAME_LINKS for w in words[:-1])):
         words[-1] = words[-1].capitalize()
     return " ".join(words)
-
-
-def is_speaker_label(s, text):
-    """An interview's speaker tag: the ORG alone in brackets at the start of a line ("((WN)) What ...");
-    `text` is the Doc's text."""
-    line_start = text.rfind("\n", 0, s.start) + 1
-    before, after = text[line_start:s.start], text[s.end:s.end + 3]
-    return bool(before) and not before.strip("([ ") and after.startswith((")", "]"))
 
 
 def is_person_name(text, people, gaz):

@@ -9,10 +9,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .countries import fold
-from .lexicon import (CAPTION_WORDS, COMPANY_WORDS, EDGE_PUNCT, FAMILY_WORDS, GENERIC_ORG_NOUNS,
-                             INNER_CAPITAL_PREFIXES, NAME_LIKE_COUNTRIES, NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON,
-                             PLACE_AFTER, PUBLIC_BODY_WORDS, QUESTION_OPENERS, SPEECH_VERBS, TEAM_WORDS, THING_BEFORE,
-                             THING_FIRST, THING_LAST, TITLE_WORDS, WORK_NOUNS)
+from .lexicon import (BIRTH_NAME_CUES, CAPTION_WORDS, CHARACTER_CUES, CHARACTER_CUES_2, COMPANY_WORDS, EDGE_PUNCT,
+                      FAMILY_WORDS, GENERIC_ORG_NOUNS, HONORIFICS, INNER_CAPITAL_PREFIXES, NAME_LIKE_COUNTRIES,
+                      NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON, PLACE_AFTER, PLACE_PREPOSITIONS, PUBLIC_BODY_WORDS,
+                      QUESTION_OPENERS, ROLE_NOUNS, SPEECH_VERBS, SURNAME_THING_LAST, TEAM_WORDS, THING_BEFORE, THING_FIRST,
+                      THING_LAST, TITLE_WORDS, TRAILING_FUNCTION_WORDS, WORK_NOUNS)
 
 # Labels of things: a name the model gives one of these as often as PERSON is that thing
 # ("The Raspberry Pi" WORK_OF_ART beside "Raspberry Pi" PERSON).
@@ -33,20 +34,25 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
         words = [t.text for t in doc]
     if lowers is None:
         lowers = [t.lower_ for t in doc]
+    text = doc.text
     labels = {}
     for s in spans:
         labels.setdefault(s.text, Counter())[s.label] += 1
     cands = {}   # span index -> cleaned name
     titled_names = set()   # lone names introduced with a title: "President Reagan"
     for i, s in enumerate(spans):
-        if s.label != "PERSON":
+        if s.label != "PERSON" or "\n\n" in text[s.start:s.end]:   # "Frozen\n\nGwenom": two paragraphs
             continue
         name, start = strip_titles(s, gaz)
+        if "[" in name or "]" in name:   # an editor's insertion: "[Augustine Triumph] Attah"
+            name = " ".join(name.replace("[", "").replace("]", "").split())
+        if " " in name and s.tok_start > 0 and lowers[s.tok_start - 1] in BIRTH_NAME_CUES:
+            continue   # "was born Peter Edward Baker": the birth name of someone the article names otherwise
         if name and " " in name and name.split(" ", 1)[0].lower() in QUESTION_OPENERS and is_question(s, doc):
             name, start = name.split(" ", 1)[1], start + len(name.split(" ", 1)[0]) + 1
         if name and " " not in name and is_titled(s, name, doc):
             titled_names.add(name)
-        if not name or is_person_junk(name, s, doc, caps_title):
+        if not name or is_person_junk(name, s, doc, caps_title, gaz):
             continue
         if is_really_country(name, labels, gaz):
             continue
@@ -78,8 +84,22 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
     # an interview's speaker tag "((Aparna Garg))" is often labelled WORK_OF_ART: no vote
     thing_votes = Counter(s.text for s in spans if s.label in THING_LABELS
                           and not (s.tok_start > 0 and words[s.tok_start - 1] in ("(", "[")))
+    cued, captions = character_names(cands, spans, text, gaz, words, lowers)
+    characters = cued | (captions - works_evidence.person)
+    # a character's short form goes with it ("Abe" of "Abe Sapien"), unless another name here has it
+    character_toks = [name_tokens(n) for n in characters]
+    other_toks = [name_tokens(n) for n, _ in cands.values() if n not in characters]
+    characters |= {n for n, _ in cands.values() if any(name_tokens(n) < c for c in character_toks)
+                   and not any(name_tokens(n) < o for o in other_toks)}
+    places = place_names(cands, spans, words, lowers) - works_evidence.person
     for i, (name, _) in list(cands.items()):
+        if name in characters:
+            del cands[i]   # "the character Tasha Yar", "Marty McFly from Back to the Future"
+            continue
         if name in titled_names:
+            continue
+        if name in places:
+            del cands[i]   # "a block of flats in La Llagosta", "Maidan Wardak province"
             continue
         votes = labels.get(name, Counter())
         if " " in name and (name in works or is_common_phrase(name, gaz) or is_team(name, gaz)
@@ -102,7 +122,12 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
     for i, s in enumerate(spans):
         if s.label == "ORG" and i not in cands:
             full = person_in_org(s, known, doc, gaz)   # "Ricardo Rosselló Nevares", "Vermont Bernie Sanders"
-            if full and not is_person_junk(full[0], s, doc, caps_title):
+            if full and not is_person_junk(full[0], s, doc, caps_title, gaz):
+                cands[i] = full
+    for i, s in enumerate(spans):
+        if s.label != "PERSON" and i not in cands:
+            full = person_by_shape(s, spans, i, cands, doc, text, gaz)
+            if full and not is_person_junk(full[0], s, doc, caps_title, gaz):
                 cands[i] = full
     known = {name for name, _ in cands.values()}
     known_tokens = {t for name in known if " " in name for t in name.split()}
@@ -113,7 +138,7 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
             votes = labels.get(s.text, Counter())
             if (s.text in known and votes["PERSON"] >= votes[s.label]) or (
                     " " not in s.text and s.text in known_tokens and s.label == "ORG"):
-                if not gaz.lookup(s.text) and not is_person_junk(s.text, s, doc, caps_title):
+                if not gaz.lookup(s.text) and not is_person_junk(s.text, s, doc, caps_title, gaz):
                     cands[i] = (s.text, s.start)
     values, families = resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, words,
                                            spoken=works_evidence.person)
@@ -127,6 +152,132 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
         if value:
             hits.append((start, spans[i].end, value))
     return hits, {i: picks.get(i) or values.get(name) for i, (name, _) in cands.items()}
+
+
+def is_surname_use(words, gaz):
+    """Whether a name ending in a thing word that is a surname too is a person's: "Doris Day", "Russell
+    Church" (not "Memorial Day", "Canada Day", "Penny Lane"): a first word that is no English word or place."""
+    if len(words) < 2:
+        return False
+    first = words[0]
+    return first.lower() not in gaz.common_words and not gaz.lookup(first) and first[:1].isupper()
+
+
+def character_names(cands, spans, text, gaz, words, lowers):
+    """Names the article uses as a fictional character: after "the character" or "dressed as" ("the
+    character Tasha Yar", "dressed as Charizard"), or on a caption line "Marty McFly from Back to the
+    Future" (a name, "from", a title that is no place). Return (the cued ones, the captions)."""
+    out, captions = set(), set()
+    n = len(words)
+    for i, (name, _) in cands.items():
+        s = spans[i]
+        k = s.tok_start
+        p1 = lowers[k - 1] if k > 0 else ""
+        p2 = (lowers[k - 2], p1) if k > 1 else ("", p1)
+        if p1 in CHARACTER_CUES or p2 in CHARACTER_CUES_2:
+            out.add(name)
+            continue
+        # a caption: the line opens with the name, then "from" and a capitalised title, and ends soon
+        line_start = text.rfind("\n", 0, s.start) + 1
+        k = s.tok_end + 2 if s.tok_end + 2 < n and lowers[s.tok_end + 1] == "the" else s.tok_end + 1
+        if (k < n and lowers[s.tok_end] == "from" and words[k][:1].isupper()
+                and not text[line_start:s.start].strip()):
+            line_end = text.find("\n", s.end)
+            line = text[s.end:line_end if line_end >= 0 else len(text)]
+            rest = line.split(" from ", 1)[-1].strip(" .")
+            if (len(line.split()) <= 10 and not any(c in line for c in ".,;:!?\"")
+                    and not gaz.lookup(rest) and not gaz.has_place(rest) and not gaz.has_dateline_city(rest)
+                    and not gaz.lookup(rest.split()[0])):
+                captions.add(name)
+    return out, captions
+
+
+def place_names(cands, spans, words, lowers):
+    """Names the article uses as a place or thing and never as a person: before a place noun ("Maidan
+    Wardak province") or after a preposition of place ("in La Llagosta") in at least half their uses,
+    or always as the start of a thing's name ("James Webb space telescope")."""
+    place, thing, uses = Counter(), Counter(), Counter()
+    n = len(words)
+    for i, (name, _) in cands.items():
+        s = spans[i]
+        uses[name] += 1
+        nxt = lowers[s.tok_end] if s.tok_end < n else ""
+        if nxt in ("'s", "’s", "'") or words[s.tok_end - 1] in ("'s", "’s", "'"):
+            continue   # "in Trump's view"
+        if (nxt in PLACE_AFTER and words[s.tok_end].islower()) or (
+                s.tok_start > 0 and lowers[s.tok_start - 1] in PLACE_PREPOSITIONS and words[s.tok_start][:1].isupper()):
+            place[name] += 1
+        elif thing_after(s.tok_end, words):
+            thing[name] += 1
+    return ({name for name, k in place.items() if 2 * k >= uses[name]}
+            | {name for name, k in thing.items() if k == uses[name]})
+
+
+def thing_after(k, words):
+    """Whether the words from token k on end a thing's name in one or two words of one case: "James
+    Webb space telescope", "Richard J. Donovan Correctional Facility", "Bernardo O'Higgins Riquelme Base"."""
+    for m in (1, 2):
+        seq = words[k:k + m]
+        if len(seq) < m or not all(w.isalpha() for w in seq):
+            return False
+        if not (all(w.islower() for w in seq) or all(w.istitle() for w in seq)):
+            return False
+        if seq[-1].lower() in THING_LAST and seq[-1].lower() not in SURNAME_THING_LAST:
+            return True
+    return False
+
+
+def person_by_shape(s, spans, i, cands, doc, text, gaz):
+    """A span the model labelled otherwise that is a person by its place in the text: a title inside it
+    or a role noun before it ("Dr Valeria Gazzola", "Detective Constable Daniel Dubé" labelled ORG;
+    "spokesperson Carlotta Weibl"), an interview's speaker tag ("((Valeria Gazzola))"), or a name in a
+    list with a person ("Dr Christian Keysers and Dr Valeria Gazzola"). Return (name, doc char start)
+    or None."""
+    words = s.text.split()
+    while len(words) > 2 and words[-1].lower() in TRAILING_FUNCTION_WORDS:   # "Patrice Talon of"
+        words = words[:-1]
+    cut, titled = 0, False
+    while len(words) - cut > 2 or (len(words) - cut == 2 and words[cut].lower().rstrip(".") in HONORIFICS):
+        w = words[cut]
+        low = w.lower().rstrip(".")
+        if low in HONORIFICS or low in TITLE_WORDS or low in ROLE_NOUNS:
+            titled = True
+        elif not (low == "the" or gaz.lookup(w)):
+            break
+        cut += 1
+    rest = words[cut:]
+    if not 2 <= len(rest) <= 3 or not all(is_plain_name_word(w, gaz) for w in rest):
+        return None
+    if any(w.lower() in gaz.common_words and w not in gaz.name_words for w in rest):
+        return None
+    name = " ".join(rest)
+    if gaz.lookup(name) or gaz.has_place(name) or gaz.has_dateline_city(name):   # "Puerto Rico"
+        return None
+    start = s.start + (len(" ".join(words[:cut])) + 1 if cut else 0)
+    if titled or is_speaker_label(s, text):
+        return name, start
+    k = s.tok_start - 1
+    if k > 0 and doc[k].text == ",":   # "a State Department spokesperson, Morgan Ortagus"
+        k -= 1
+    if k >= 0 and doc[k].is_lower and (doc[k].lower_ in ROLE_NOUNS or doc[k].lower_ in TITLE_WORDS):
+        return name, start
+    # a list: a comma or "and" between this span and a PERSON span next to it
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(spans) or j not in cands or spans[j].label != "PERSON":
+            continue
+        a, b = (spans[j], s) if j < i else (s, spans[j])
+        between = [t.text for t in doc[a.tok_end:b.tok_start]]
+        if between and all(w in (",", "and", "&") for w in between):
+            return name, start
+    return None
+
+
+def is_speaker_label(s, text):
+    """An interview's speaker tag: the span alone in brackets at the start of a line ("((WN)) What ...",
+    "((Valeria Gazzola)) So ..."); `text` is the Doc's text."""
+    line_start = text.rfind("\n", 0, s.start) + 1
+    before, after = text[line_start:s.start], text[s.end:s.end + 3]
+    return bool(before) and not before.strip("([ ") and after.startswith((")", "]"))
 
 
 def title_of(s, name, words):
@@ -318,12 +469,15 @@ def strip_titles(s, gaz):
     return name[lead:], start + lead
 
 
-def is_person_junk(name, s, doc, caps_title):
+def is_person_junk(name, s, doc, caps_title, gaz):
     """Whether a PERSON string is no name: too long, digits, a thing or place, a pronoun, shouting."""
     words = name.split()
     if len(words) > 5 or _DIGIT.search(name) or any(c in name for c in "@#/\\|=+_[]{}()\""):
         return True
-    if words[-1].lower().rstrip(".") in THING_LAST or (len(words) > 1 and words[0].lower() in THING_FIRST):
+    last = words[-1].lower().rstrip(".")
+    if last in THING_LAST and not (last in SURNAME_THING_LAST and gaz is not None and is_surname_use(words, gaz)):
+        return True
+    if len(words) > 1 and words[0].lower() in THING_FIRST:
         return True
     if not any(w[:1].isupper() for w in words):
         return True
