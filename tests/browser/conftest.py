@@ -49,6 +49,43 @@ def base_url(live_server):
     return live_server
 
 
+def serve(app):
+    """Serve app on a free loopback port from a daemon thread; return the waitress server."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def opensearch_live_server():
+    """The same fixture articles built into a fresh index on the test cluster, served like live_server."""
+    import secrets
+
+    from clusters import OPENSEARCH_URL, need_opensearch
+    from indexer.build import build_index
+    from indexer.engines import EngineConfig, open_engine
+
+    need_opensearch()
+    config = EngineConfig(engine="opensearch", engine_url=[OPENSEARCH_URL], shards=2, replicas=1,
+                          index_name=f"fw-browser-{secrets.token_hex(3)}")
+    engine = open_engine(config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # see tests/web/conftest.py
+        build_index(sources=[FIXTURE], engine=engine)
+        gc.collect()
+    server = serve(create_app({"ENGINE_CONFIG": config}))
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    engine.drop()
+    engine.close()
+
+
+@pytest.fixture(params=["whoosh", "opensearch"])
+def engine_url(request):
+    """The explorer on the fixture articles, once on each engine (pages whose answers come from it)."""
+    return request.getfixturevalue("opensearch_live_server" if request.param == "opensearch" else "live_server")
+
+
 @pytest.fixture
 def page(page):
     page.set_default_timeout(5000)

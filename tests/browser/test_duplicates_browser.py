@@ -1,10 +1,11 @@
-"""In Chromium: the explorer collapses near-duplicates, and "N similar versions" lists the group.
+"""In Chromium, on each engine: the explorer collapses near-duplicates, and "N similar versions" lists the group.
 
 A server of its own, on an index built from tests/dupdata.py (the session's browser index has no
 near-duplicates)."""
 import gc
 import json
 import os
+import secrets
 import threading
 import warnings
 from pathlib import Path
@@ -14,37 +15,48 @@ from playwright.sync_api import expect
 from waitress.server import create_server
 
 from indexer.build import build_index
+from indexer.engines import EngineConfig, open_engine
 from web import create_app
 
+from clusters import OPENSEARCH_URL, need_opensearch
 from dupdata import ARTICLES
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def dup_server(tmp_path_factory):
+@pytest.fixture(scope="module", params=["whoosh", "opensearch"])
+def dup_server(request, tmp_path_factory):
     src = tmp_path_factory.mktemp("dup-browser-src") / "a.jsonl"
     src.write_text("".join(json.dumps({"id": a["id"], "title": a["title"], "body": a["body"],
                                        "date": a["date"].isoformat() if a["date"] else ""}) + "\n"
                            for a in ARTICLES), encoding="utf-8")
-    index_dir = tmp_path_factory.mktemp("dup-browser-index")
+    if request.param == "whoosh":
+        config = EngineConfig(index_dir=str(tmp_path_factory.mktemp("dup-browser-index")))
+    else:
+        need_opensearch()
+        config = EngineConfig(engine="opensearch", engine_url=[OPENSEARCH_URL], shards=2, replicas=1,
+                              index_name=f"fw-dupb-{secrets.token_hex(3)}")
+    engine = open_engine(config)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)   # see tests/web/conftest.py
-        build_index(sources=[src], index_dir=index_dir)
+        build_index(sources=[src], engine=engine)
         gc.collect()
-    server = create_server(create_app({"INDEX_DIR": str(index_dir)}), host="127.0.0.1", port=0, threads=2)
+    server = create_server(create_app({"ENGINE_CONFIG": config}), host="127.0.0.1", port=0, threads=2)
     threading.Thread(target=server.run, daemon=True).start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+    if hasattr(engine, "drop"):
+        engine.drop()
+    engine.close()
 
 
-def test_similar_versions_control_shows_the_group(page, dup_server):
+def test_similar_versions_control_shows_the_group(page, dup_server, request):
     page.goto(dup_server + "/search?sort=oldest")
     expect(page.locator(".hit")).to_have_count(5)
     expect(page.locator(".dedupe-line")).to_contain_text("5 after collapsing near-duplicates")
     link = page.locator(".hit", has_text="Norland raises rates").locator(".versions-link")
     expect(link).to_have_text("2 similar versions")
-    if os.environ.get("FACETWIRE_SCREENSHOTS"):
+    if os.environ.get("FACETWIRE_SCREENSHOTS") and request.node.callspec.params["dup_server"] == "whoosh":
         page.screenshot(path=str(SHOTS / "near-duplicates.png"), full_page=True)
     link.click()
     expect(page.locator(".dedupe-line")).to_contain_text("Versions of one story")

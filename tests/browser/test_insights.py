@@ -1,5 +1,6 @@
 """Related values and trends in a real browser: reached from a facet value and from the histogram,
-the network's nodes and the chart's numbers work as links, axe finds nothing serious, phones fit."""
+the network's nodes and the chart's numbers work as links (on each engine: `engine_url`), axe finds
+nothing serious, phones fit (the pages' markup: Whoosh only)."""
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -28,8 +29,8 @@ def test_axe_and_width_on_the_insight_pages(browser, base_url, path, width):
         page.close()
 
 
-def test_a_facet_value_menu_leads_to_its_trend(page, base_url):
-    page.goto(base_url + "/search?q=president")
+def test_a_facet_value_menu_leads_to_its_trend(page, engine_url):
+    page.goto(engine_url + "/search?q=president")
     row = page.locator("#facet-person .fv").first
     name = row.locator(".fv-label").inner_text()
     row.get_by_label(f"Trend and related: {name}").click()
@@ -39,8 +40,8 @@ def test_a_facet_value_menu_leads_to_its_trend(page, base_url):
     expect(page.locator(".trend-chart polyline")).to_have_count(1)
 
 
-def test_a_facet_value_menu_leads_to_who_appears_with_it(page, base_url):
-    page.goto(base_url + "/search")
+def test_a_facet_value_menu_leads_to_who_appears_with_it(page, engine_url):
+    page.goto(engine_url + "/search")
     row = page.locator("#facet-person .fv").first
     name = row.locator(".fv-label").inner_text()
     row.get_by_label(f"Trend and related: {name}").click()
@@ -49,8 +50,8 @@ def test_a_facet_value_menu_leads_to_who_appears_with_it(page, base_url):
     expect(page.locator(".network svg")).to_be_visible()
 
 
-def test_a_network_node_opens_the_narrowed_search(page, base_url):
-    page.goto(base_url + RELATED)
+def test_a_network_node_opens_the_narrowed_search(page, engine_url):
+    page.goto(engine_url + RELATED)
     node = page.locator(".network svg a").nth(1)   # the first value around the hub
     label = node.locator("text").text_content().rstrip("…")
     node.locator("circle").click()
@@ -60,16 +61,16 @@ def test_a_network_node_opens_the_narrowed_search(page, base_url):
     assert any(v.startswith(label) for k, v in pairs if k != "q")
 
 
-def test_the_histogram_leads_to_the_trend_of_the_search(page, base_url):
-    page.goto(base_url + "/search?q=president")
+def test_the_histogram_leads_to_the_trend_of_the_search(page, engine_url):
+    page.goto(engine_url + "/search?q=president")
     expect(page.locator(".timeline .hcount").first).to_be_visible()
     page.locator(".timeline-trend").click()
     expect(page.locator(".trend-table")).to_be_visible()
     assert ("q", "president") in params(page.url) and ("unit", "month") in params(page.url)
 
 
-def test_the_trend_form_draws_the_series_asked_for(page, base_url):
-    page.goto(base_url + "/trends")
+def test_the_trend_form_draws_the_series_asked_for(page, engine_url):
+    page.goto(engine_url + "/trends")
     inputs = page.locator(".trend-series input")
     expect(inputs).to_have_count(5)
     inputs.nth(0).fill("person:Donald Trump")
