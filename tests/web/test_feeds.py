@@ -1,6 +1,7 @@
 """The Atom feed of a search: valid Atom (read back with feedparser), the newest 50 of exactly the search."""
 import calendar
 import re
+import secrets
 from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
@@ -8,10 +9,14 @@ import feedparser
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from indexer.engines import EngineConfig, open_engine
 from indexer.facets import NAMES
 from indexer.search.results import Hit
 from web import create_app
 from web.feeds import UNDATED, hit_time
+
+from clusters import OPENSEARCH_URL, need_opensearch
+from handmade import load
 
 FEED_TYPE = "application/atom+xml; charset=utf-8"
 ARTICLE_PATH = re.compile(r"^http://localhost/article/(?P<id>[^?]+)$")
@@ -142,8 +147,24 @@ def test_bad_parameters_still_give_a_valid_feed(client, pairs):
         assert re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", warning) in feed.feed.subtitle
 
 
-def test_undated_articles_keep_the_newest_order_and_are_dated_at_the_epoch(hand_client):
-    feed = feedparser.parse(hand_client.get("/feed.atom?country=United+States").data)
+@pytest.fixture(scope="module", params=["whoosh", "opensearch"])
+def hand_engine_client(request, tmp_path_factory):
+    """The handmade articles (undated a09, a title with markup, subtopics) on each engine."""
+    if request.param == "whoosh":
+        config = EngineConfig(index_dir=str(tmp_path_factory.mktemp("hand-feed")))
+    else:
+        need_opensearch()
+        config = EngineConfig(engine="opensearch", engine_url=[OPENSEARCH_URL], shards=2, replicas=1,
+                              index_name=f"fw-feed-{secrets.token_hex(3)}")
+    engine = load(open_engine(config))
+    yield create_app({"ENGINE_CONFIG": config, "TESTING": True}).test_client()
+    if hasattr(engine, "drop"):
+        engine.drop()
+    engine.close()
+
+
+def test_undated_articles_keep_the_newest_order_and_are_dated_at_the_epoch(hand_engine_client):
+    feed = feedparser.parse(hand_engine_client.get("/feed.atom?country=United+States").data)
     assert not feed.bozo
     # The handmade a09 has no date; the newest order puts it first (as if after every date).
     assert [article_id(e.id) for e in feed.entries] == ["a09", "a11", "a08", "a04", "a02"]
@@ -153,15 +174,15 @@ def test_undated_articles_keep_the_newest_order_and_are_dated_at_the_epoch(hand_
     assert feed.feed.updated == dated[0].updated                 # the feed's time: its newest dated entry
 
 
-def test_titles_are_text_not_markup(hand_client):
-    feed = feedparser.parse(hand_client.get("/feed.atom?q=debate").data)
+def test_titles_are_text_not_markup(hand_engine_client):
+    feed = feedparser.parse(hand_engine_client.get("/feed.atom?q=debate").data)
     assert [e.title for e in feed.entries] == ["Election debate <b>heated</b> & loud"]
-    raw = hand_client.get("/feed.atom?q=debate").get_data(as_text=True)
+    raw = hand_engine_client.get("/feed.atom?q=debate").get_data(as_text=True)
     assert "<title>Election debate &lt;b&gt;heated&lt;/b&gt; &amp; loud</title>" in raw
 
 
-def test_subtopics_are_categories_with_their_own_label(hand_client):
-    feed = feedparser.parse(hand_client.get("/feed.atom?q=festival").data)
+def test_subtopics_are_categories_with_their_own_label(hand_engine_client):
+    feed = feedparser.parse(hand_engine_client.get("/feed.atom?q=festival").data)
     (tag,) = [t for t in feed.entries[0].tags if t.scheme == "subtopic"]
     assert tag.term == "arts, culture, entertainment and media › festival" and tag.label == "festival"
 
