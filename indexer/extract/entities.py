@@ -122,7 +122,7 @@ class _Run:
             for i in range(e.start, e.end):
                 covered[i] = label
         person_hits, persons = find_persons(spans, doc, gaz, self.caps_title, self.title_len, words, lowers,
-                                            self.evidence)
+                                            self.evidence, self.text)
         hits["person"].extend(person_hits)
         countries = CountryHits(doc, hits["country"], self.text)
         add_span_countries(spans, persons, doc, gaz, countries)

@@ -18,6 +18,9 @@ from .lexicon import (BIRTH_NAME_CUES, CAPTION_WORDS, CHARACTER_CUES, CHARACTER_
 # Labels of things: a name the model gives one of these as often as PERSON is that thing
 # ("The Raspberry Pi" WORK_OF_ART beside "Raspberry Pi" PERSON).
 THING_LABELS = ("WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW")
+# Labels under which the model puts names of people it misreads ("Dr Valeria Gazzola" ORG); not dates,
+# numbers or quantities.
+SHAPE_LABELS = frozenset(("ORG", "WORK_OF_ART", "PRODUCT", "FAC", "GPE", "LOC", "NORP", "EVENT"))
 
 _DIGIT = re.compile(r"\d")
 _INNER_CAPITAL = re.compile(r"[a-zà-ÿ][A-Z]")
@@ -25,16 +28,18 @@ _INITIAL = re.compile(r"[A-Z]\.")
 _PARTICLE_NAME = re.compile(r"[dDlL]['’][A-ZÀ-Ý]\w+")   # "d'Estaing", "L'Heureux"
 
 
-def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None, evidence=None):
+def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None, evidence=None, text=None):
     """Find person spans, resolve short forms; return ([(start, end, value)], {span index: value}).
 
     `words` / `lowers` are the tokens' text and lower_ when the caller has them (a Token is built
-    anew on every doc[i]); `evidence`, a list, receives how short forms shared by a family were read."""
+    anew on every doc[i]) and `text` doc.text (built anew on every access); `evidence`, a list, receives
+    how short forms shared by a family were read."""
     if words is None:
         words = [t.text for t in doc]
     if lowers is None:
         lowers = [t.lower_ for t in doc]
-    text = doc.text
+    if text is None:
+        text = doc.text
     labels = {}
     for s in spans:
         labels.setdefault(s.text, Counter())[s.label] += 1
@@ -125,7 +130,7 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
             if full and not is_person_junk(full[0], s, doc, caps_title, gaz):
                 cands[i] = full
     for i, s in enumerate(spans):
-        if s.label != "PERSON" and i not in cands:
+        if s.label in SHAPE_LABELS and i not in cands and " " in s.text:
             full = person_by_shape(s, spans, i, cands, doc, text, gaz)
             if full and not is_person_junk(full[0], s, doc, caps_title, gaz):
                 cands[i] = full
@@ -246,30 +251,43 @@ def person_by_shape(s, spans, i, cands, doc, text, gaz):
             break
         cut += 1
     rest = words[cut:]
-    if not 2 <= len(rest) <= 3 or not all(is_plain_name_word(w, gaz) for w in rest):
+    if not 2 <= len(rest) <= 3:
+        return None
+    # the context first (cheap), the shape of the name after
+    if not (titled or role_before(s, doc) or listed_with_person(s, spans, i, cands, doc)
+            or is_speaker_label(s, text)):
+        return None
+    if not all(is_plain_name_word(w, gaz) for w in rest):
         return None
     if any(w.lower() in gaz.common_words and w not in gaz.name_words for w in rest):
         return None
     name = " ".join(rest)
     if gaz.lookup(name) or gaz.has_place(name) or gaz.has_dateline_city(name):   # "Puerto Rico"
         return None
-    start = s.start + (len(" ".join(words[:cut])) + 1 if cut else 0)
-    if titled or is_speaker_label(s, text):
-        return name, start
+    return name, s.start + (len(" ".join(words[:cut])) + 1 if cut else 0)
+
+
+def role_before(s, doc):
+    """A lower-case role noun or title right before the span, maybe with a comma between ("Sea-Eye
+    spokesperson Carlotta Weibl", "a State Department spokesperson, Morgan Ortagus")."""
     k = s.tok_start - 1
-    if k > 0 and doc[k].text == ",":   # "a State Department spokesperson, Morgan Ortagus"
+    if k > 0 and doc[k].text == ",":
         k -= 1
-    if k >= 0 and doc[k].is_lower and (doc[k].lower_ in ROLE_NOUNS or doc[k].lower_ in TITLE_WORDS):
-        return name, start
-    # a list: a comma or "and" between this span and a PERSON span next to it
+    if k < 0:
+        return False
+    t = doc[k]
+    return t.is_lower and (t.lower_ in ROLE_NOUNS or t.lower_ in TITLE_WORDS)
+
+
+def listed_with_person(s, spans, i, cands, doc):
+    """A comma or "and" alone between the span and a PERSON span next to it that is a person here."""
     for j in (i - 1, i + 1):
         if not 0 <= j < len(spans) or j not in cands or spans[j].label != "PERSON":
             continue
         a, b = (spans[j], s) if j < i else (s, spans[j])
-        between = [t.text for t in doc[a.tok_end:b.tok_start]]
-        if between and all(w in (",", "and", "&") for w in between):
-            return name, start
-    return None
+        if b.tok_start > a.tok_end and all(t.text in (",", "and", "&") for t in doc[a.tok_end:b.tok_start]):
+            return True
+    return False
 
 
 def is_speaker_label(s, text):
