@@ -79,6 +79,8 @@ def count_of(page, facet, name):
 def open_controls(page, facet, name):
     row = facet_row(page, facet, name)
     row.locator(".fv-curate > summary").click()
+    # styled by curation.css (a column of small controls), which the search page did not load
+    assert row.locator(".curate").evaluate("e => getComputedStyle(e).display") == "flex"
     return row
 
 

@@ -147,6 +147,14 @@ def test_controls_are_on_facet_values_and_the_article_page_only_when_writing_is_
     assert "data-curate-facet" not in off.get("/article/a02").get_data(as_text=True)
 
 
+def test_the_search_page_loads_the_stylesheet_of_its_curation_controls(make_client):
+    # The facet values' controls were unstyled: only the article page and the log linked curation.css.
+    on, off = make_client(CURATION=True), make_client()
+    for path in ("/search", "/article/a02", "/curation"):
+        assert "/static/curation.css" in on.get(path).get_data(as_text=True), path
+    assert "/static/curation.css" not in off.get("/search").get_data(as_text=True)
+
+
 def test_the_export_is_the_aliases_toml(make_client):
     client = make_client(CURATION=True)
     post(client, csrf_of(client), op="hide", facet="org", value="Met Office")
