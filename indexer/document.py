@@ -28,7 +28,9 @@ class Document:
     section: str = ""
     dateline: str = ""
     origin: str = ""                 # the file it was read from
-    mentions: list = field(default_factory=list)  # [[field, start, end, facet, value]]
+    # [[field, start, end, facet, value]], plus a sixth element, a dict {"written", "why", "named"},
+    # where a short form several people share was read as this value (see readings)
+    mentions: list = field(default_factory=list)
     topics: list = field(default_factory=list)    # [{"label", "score", "evidence", "children"}]
     meta: dict = field(default_factory=dict)      # the record's other fields
     raw: dict = field(default_factory=dict)       # extraction's own values of the fields curation changed
@@ -86,9 +88,68 @@ def json_or_empty(text, kind):
 
 
 def export_record(doc):
-    """Return the export record of a document: its own fields, then each exported facet's list."""
+    """Return the export record of a document: its own fields, then each exported facet's list, and
+    "readings" (see readings) when a short form several people share was read here."""
     out = {"id": doc.id, "title": doc.title or "", "date": doc.date_text, "source": doc.source_text,
            "url": doc.url or ""}
     for name in EXPORTED_LISTS:
         out[name] = list(getattr(doc, name))
+    found = readings(doc.mentions)
+    if found:
+        out["readings"] = found
     return out
+
+
+def readings(mentions):
+    """Return how the short forms several people share were read in one article, from its stored
+    mentions: [{"written", "value", "why", "uses", "named", "text"}], one per written form, value and
+    reason, in the order of first use. "text" says it for a reader:
+
+        “Trump” read as Donald Trump (4 times): named in full 3 times, the most of the Trump family
+        here (also: Melania Trump, named once)
+
+    Mentions of the old shape (five elements) or with a malformed sixth give nothing."""
+    groups = {}
+    for m in mentions:
+        if not (isinstance(m, list) and len(m) >= 6 and isinstance(m[5], dict) and isinstance(m[4], str)):
+            continue
+        r = m[5]
+        written, why, named = r.get("written"), r.get("why"), r.get("named")
+        if not (isinstance(written, str) and isinstance(why, str) and written and why):
+            continue
+        named = {str(k): v for k, v in named.items() if isinstance(v, int)} if isinstance(named, dict) else {}
+        key = (written, m[4], why)
+        if key in groups:
+            groups[key]["uses"] += 1
+        else:
+            groups[key] = {"written": written, "value": m[4], "why": why, "uses": 1, "named": named}
+    out = list(groups.values())
+    for g in out:
+        g["text"] = reading_text(g)
+    return out
+
+
+def reading_text(g):
+    """One reading of readings() in words."""
+    written, value, why, named = g["written"], g["value"], g["why"], g["named"]
+    others = [n for n in named if n != value]
+    words_of = lambda n: n.split()   # noqa: E731
+    family = (f"the {written} family" if " " not in written and named
+              and all(words_of(n)[-1] == written for n in named) else f"those called “{written}”")
+    if why.startswith("title "):
+        titles = " / ".join(f"“{t}”" for t in why[len("title "):].split("/"))
+        reason = f"the title {titles} is {value}’s here"
+    elif why == "most mentioned":
+        n = named.get(value, 0)
+        reason = f"named in full {_times(n)}, the most of {family} here"
+    elif why.startswith("ambiguous"):
+        reason = f"ambiguous, so the one of {family} named last before it"
+    else:
+        reason = why
+    also = ", ".join(f"{n}, named {_times(named[n])}" if why == "most mentioned" else n for n in others)
+    times = f" ({_times(g['uses'])})" if g["uses"] > 1 else ""
+    return f"“{written}” read as {value}{times}: {reason}" + (f" (also: {also})" if also else "")
+
+
+def _times(n):
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"

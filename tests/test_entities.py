@@ -420,7 +420,8 @@ def test_bare_surname_credited_to_the_person_the_title_names(nlp, extractor):
     got = surfaces(ents, title, body)
     assert ("person", "Donald Trump", "Trump") in got and ("person", "Melania Trump", "Trump") not in got
     assert {"facet": "person", "written": "Trump", "value": "Donald Trump", "uses": 1, "why": "title president",
-            "candidates": ["Donald Trump", "Melania Trump"]} in ents.evidence
+            "candidates": ["Donald Trump", "Melania Trump"], "named": {"Donald Trump": 1, "Melania Trump": 1}} \
+        in ents.evidence
 
 
 def test_bare_surname_of_a_family_goes_to_the_most_mentioned(nlp, extractor):

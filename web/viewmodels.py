@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from flask import url_for
 
+from indexer.document import readings
 from indexer.export import TEXT_COLUMNS
 from indexer.extract.stemming import stem
 from indexer.facets import EXPORTED_LISTS, NAMES, PANELS, SUBTOPIC_JOIN, subtopic_label
@@ -598,6 +599,8 @@ def article_page(data, similar, words=()):
         "query_marked": any(m for para in title_paras + paragraphs for part in para for _t, m in part["pieces"]),
         "topics": topics,
         "facet_lists": facet_lists,
+        # how a short form several people share was read ("“Trump” read as Donald Trump: ...")
+        "readings": [r["text"] for r in readings(data["mentions"])],
         "similar": similar,
         "api_url": url_for("api.article", article_id=data["id"]),
     }

@@ -43,7 +43,7 @@ class Analysis:
     topic: list = field(default_factory=list)      # top-level labels, best first
     subtopic: list = field(default_factory=list)   # "top › child"
     topics: list = field(default_factory=list)     # [{"label", "score", "evidence", "children"}]
-    mentions: list = field(default_factory=list)   # [[field, start, end, facet, value]]
+    mentions: list = field(default_factory=list)   # [[field, start, end, facet, value(, reading)]]
 
     @classmethod
     def from_document(cls, doc):
@@ -114,7 +114,7 @@ class Analyzer:
             subtopic=[f"{t.label}{SUBTOPIC_JOIN}{child}" for t in topics for child, _ in t.children],
             topics=[{"label": t.label, "score": round(t.score, 4), "evidence": list(t.evidence),
                      "children": [[c, round(s, 4)] for c, s in t.children]} for t in topics],
-            mentions=[[m.field, m.start, m.end, m.facet, m.value] for m in ents.mentions],
+            mentions=[[m.field, m.start, m.end, m.facet, m.value, *([m.why] if m.why else [])] for m in ents.mentions],
         )
 
 

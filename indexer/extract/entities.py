@@ -49,6 +49,9 @@ class Mention:
     end: int
     facet: str   # "person" | "country" | "org"
     value: str   # canonical value it counted as
+    # how a short form several people share was read here ({"written", "why", "named"}), else None;
+    # stored as the mention's optional sixth element (indexer.document.readings shows it)
+    why: dict | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -58,7 +61,8 @@ class Entities:
     org: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     # how a short form several full names share was read, per value: [{"facet", "written", "value",
-    # "uses", "why", "candidates"}]; "why" starts with "ambiguous" where only proximity decided
+    # "uses", "why", "candidates", "named"}]; "why" starts with "ambiguous" where only proximity
+    # decided; each mention of such a use carries {"written", "why", "named"} as Mention.why
     evidence: list[dict] = field(default_factory=list, compare=False)
 
 
@@ -143,6 +147,10 @@ class _Run:
 
     def _finish(self):
         ents, mentions = Entities(), []
+        readings = {}   # doc char start of a person hit -> how its short form was read
+        for e in self.evidence:
+            for start in e.pop("at", ()):
+                readings[start] = {"written": e["written"], "why": e["why"], "named": e["named"]}
         for facet in ("person", "country", "org"):
             stats = {}
             for start, end, value in self.hits[facet]:
@@ -154,6 +162,8 @@ class _Run:
                 if start >= 0:
                     m = self._mention(start, end, facet, value)
                     if m:
+                        if facet == "person":
+                            m.why = readings.get(start)
                         mentions.append(m)
             order = sorted(stats, key=lambda v: (-stats[v][0], stats[v][1]))
             setattr(ents, facet, order)

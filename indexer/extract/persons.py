@@ -12,8 +12,8 @@ from .countries import fold
 from .lexicon import (BIRTH_NAME_CUES, CAPTION_WORDS, CHARACTER_CUES, CHARACTER_CUES_2, COMPANY_WORDS, EDGE_PUNCT,
                       FAMILY_WORDS, GENERIC_ORG_NOUNS, HONORIFICS, INNER_CAPITAL_PREFIXES, NAME_LIKE_COUNTRIES,
                       NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON, PLACE_AFTER, PLACE_PREPOSITIONS, PUBLIC_BODY_WORDS,
-                      QUESTION_OPENERS, ROLE_NOUNS, SPEECH_VERBS, SURNAME_THING_LAST, TEAM_WORDS, THING_BEFORE, THING_FIRST,
-                      THING_LAST, TITLE_WORDS, TRAILING_FUNCTION_WORDS, WORK_NOUNS)
+                      QUESTION_OPENERS, ROLE_NOUNS, SPEECH_VERBS, SURNAME_THING_LAST, TEAM_WORDS, THING_BEFORE,
+                      THING_FIRST, THING_LAST, TITLE_WORDS, TRAILING_FUNCTION_WORDS, WORK_NOUNS)
 
 # Labels of things: a name the model gives one of these as often as PERSON is that thing
 # ("The Raspberry Pi" WORK_OF_ART beside "Raspberry Pi" PERSON).
@@ -313,13 +313,15 @@ def pick_family_members(name, members, cands, spans, words, evidence):
     """Resolve each use of a short form several full names share ("Trump": Donald and Melania Trump):
     a title one of them carries ("President Trump"), else the one mentioned clearly most (twice as
     often), else the one named last before it. Return {span index: value}; say in `evidence`
-    (a list, or None) how each was chosen, and when only proximity decided."""
+    (a list, or None) how each was chosen, and when only proximity decided: per value and reason,
+    how many uses, the candidates, how often each is named in full ("named") and where the uses
+    start in the Doc's text ("at")."""
     uses = {m: [i for i, (n, _) in cands.items() if n == m] for m in members}
     titles = {m: set().union(*[title_of(spans[i], m, words) for i in at]) if at else set()
               for m, at in uses.items()}
     ranked = sorted(members, key=lambda m: -len(uses[m]))
     dominant = ranked[0] if len(uses[ranked[0]]) >= 2 * max(1, len(uses[ranked[1]])) else None
-    out, why = {}, {}
+    out, why, reasons = {}, {}, {}
     for i, (n, start) in cands.items():
         if n != name:
             continue
@@ -336,10 +338,13 @@ def pick_family_members(name, members, cands, spans, words, evidence):
             reason = "ambiguous: nearest before"
         why.setdefault((out[i], reason), 0)
         why[(out[i], reason)] += 1
+        reasons[i] = reason
     if evidence is not None:
+        named = {m: len(uses[m]) for m in sorted(members)}
         for (value, reason), count in sorted(why.items()):
             evidence.append({"facet": "person", "written": name, "value": value, "uses": count,
-                             "why": reason, "candidates": sorted(members)})
+                             "why": reason, "candidates": sorted(members), "named": named,
+                             "at": sorted(cands[i][1] for i in out if out[i] == value and reasons[i] == reason)})
     return out
 
 
