@@ -24,6 +24,7 @@ TREND_FORMATS = ("json", "csv")
 NETWORK_NODES = 12          # values drawn around the search
 NETWORK_PER_FACET = 4
 MAX_POINTS = 160            # series points drawn as dots (with a tooltip); more: lines only
+TICK_CHAR_PX = 7.5          # at most, per character of an axis label (.tick: 12px, tabular figures)
 FACET_TITLES = {name: BY_NAME[name].title for name in NAMES}
 
 
@@ -246,6 +247,8 @@ def chart(t, width=760, height=280, left=46, right=14, top=14, bottom=30):
     n = len(t.axis)
     peak = max((b.count for s in t.series for b in s.buckets), default=0)
     y_top = nice_top(peak)
+    # the last period's label is centred on the right edge: leave room for its second half (it was cut off)
+    right = max(right, math.ceil(TICK_CHAR_PX * len(t.axis[-1].label) / 2) + 2)
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x_at(i):

@@ -83,3 +83,21 @@ def test_the_trend_form_draws_the_series_asked_for(page, engine_url):
     first_count = page.locator(".trend-table tbody a").first
     first_count.click()   # a count opens its articles: the series, within those dates
     expect(page.locator(".active-filters .chip-date")).to_be_visible()
+
+
+@pytest.mark.parametrize("unit, span", [("month", "from=2019-01&to=2020-12"), ("month", "from=2019-01&to=2021-01"),
+                                        ("week", "from=2020-01&to=2020-06"), ("day", "from=2020-01-01&to=2020-01-31")])
+def test_every_axis_label_of_the_trend_chart_is_inside_it(page, base_url, unit, span):
+    # The last month's label sat centred on the chart's right edge: "2020-12" showed as "2020-1".
+    page.goto(f"{base_url}/trends?s=president&unit={unit}&{span}")
+    svg = page.locator(".trend-chart svg")
+    width = float(svg.get_attribute("width"))
+    boxes = svg.locator("text.tick").evaluate_all(
+        "ts => ts.map(t => { const b = t.getBBox(); return [t.textContent, b.x, b.x + b.width, b.y]; })")
+    assert len(boxes) > 3
+    outside = [(label, round(x0), round(x1)) for label, x0, x1, _y in boxes if x0 < 0 or x1 > width]
+    assert outside == []
+    bottom = max(y for *_, y in boxes)
+    x_axis = sorted((x0, x1, label) for label, x0, x1, y in boxes if y == bottom)
+    assert len(x_axis) > 2
+    assert all(a[1] <= b[0] for a, b in zip(x_axis, x_axis[1:])), x_axis   # and none covers another
