@@ -87,3 +87,28 @@ def test_interview_speaker_tags_and_editors_brackets_name_people(nlp, extractor)
     assert "Valeria Gazzola" in got
     assert "Augustine Triumph Attah" in got
     assert not any("[" in p or "]" in p for p in got)
+
+
+def test_athletes_of_a_results_list_are_people_whatever_the_model_labels_them(nlp, extractor):
+    body = ("Leading results of the men's 100 metres:\n1. Usain Bolt (Jamaica) 9.58 seconds, 2. Tyson Gay "
+            "(U.S.) 9.71, 3. Asafa Powell (Jamaica) 9.84. In the tennis, Stan Wawrinka (Switzerland) beat "
+            "Dominic Thiem (Austria) 7-5 6-2.")
+    got = persons(nlp, extractor, "Athletics and tennis results", body)
+    for name in ("Usain Bolt", "Tyson Gay", "Asafa Powell", "Stan Wawrinka", "Dominic Thiem"):
+        assert name in got, (name, got)
+
+
+def test_a_line_up_keeps_its_lone_surnames_and_drops_the_team_label(nlp, extractor):
+    body = ("Manchester United: Schmeichel, Neville, Pallister, Irwin, May, Cantona, Beckham, Giggs, Butt, "
+            "Keane, Cole.")
+    got = persons(nlp, extractor, "Soccer - English league line-ups", body)
+    assert not any(":" in p or "United" in p for p in got)
+    for name in ("Schmeichel", "Irwin", "Cantona", "Giggs", "Keane"):
+        assert name in got, (name, got)
+
+
+def test_two_given_names_of_a_family_are_no_line_up(nlp, extractor):
+    body = ("Gloria Vanderbilt died on Monday in New York. She is survived by her sons Christopher and "
+            "Stanislaus, and by Anderson Cooper.")
+    got = persons(nlp, extractor, "Gloria Vanderbilt dies at 95", body)
+    assert "Gloria Vanderbilt" in got and "Christopher" not in got and "Stanislaus" not in got

@@ -24,6 +24,16 @@ novelist filmmaker producer musician footballer cricketer boxer wrestler grandma
 taoiseach tánaiste tanaiste
 det supt insp cllr dci dsupt pte cpl lcpl pfc spc
 """.split())
+# Words of TITLE_WORDS that describe an office or its holder but are no title of a person on their own:
+# at the start of an ORG span they are no sign that a person's name follows ("New Orleans Pelicans",
+# "National Health Service").
+TITLE_ADJECTIVES = set("""
+foreign defence defense interior finance health education justice trade economy agriculture energy
+transport environment home state treasury labour labor culture emergencies information industry
+commerce communications petroleum oil planning development affairs international national
+former late then acting interim incumbent outgoing new candidate nominee presidential democratic
+republican hon honourable honorable excellency his her majesty highness citizen
+""".split())
 # Caption words that web text glues to a name ("Kamala Harris Image").
 CAPTION_WORDS = ("Image", "Photo", "Video", "Credit")
 # Name suffixes the model often leaves out ("Cyrus R. Vance Jr.", "Elizabeth II").
@@ -60,6 +70,7 @@ times post news magazine journal review show festival war act law river lake mou
 hebdo zeitung gazette gazeta gazzetta dziennik diario tageblatt rundschau kurier courier chronicle telegraph
 globes awards games cup championship league trophy
 base telescope marine therapeutics biotherapeutics pharmaceuticals labs laboratories systems technologies
+township society
 """.split())
 # ... and whose first word is one of these ("Storm Lorenzo", "County Mayo", "Gazeta Prawna").
 THING_FIRST = set("county storm typhoon hurricane cyclone mount lake fort port team operation project "

@@ -13,7 +13,7 @@ from .lexicon import (BIRTH_NAME_CUES, CAPTION_WORDS, CHARACTER_CUES, CHARACTER_
                       FAMILY_WORDS, GENERIC_ORG_NOUNS, HONORIFICS, INNER_CAPITAL_PREFIXES, NAME_LIKE_COUNTRIES,
                       NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON, PLACE_AFTER, PLACE_PREPOSITIONS, PUBLIC_BODY_WORDS,
                       QUESTION_OPENERS, ROLE_NOUNS, SPEECH_VERBS, SURNAME_THING_LAST, TEAM_WORDS, THING_BEFORE,
-                      THING_FIRST, THING_LAST, TITLE_WORDS, TRAILING_FUNCTION_WORDS, WORK_NOUNS)
+                      THING_FIRST, THING_LAST, TITLE_ADJECTIVES, TITLE_WORDS, TRAILING_FUNCTION_WORDS, WORK_NOUNS)
 
 # Labels of things: a name the model gives one of these as often as PERSON is that thing
 # ("The Raspberry Pi" WORK_OF_ART beside "Raspberry Pi" PERSON).
@@ -41,14 +41,21 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
     if text is None:
         text = doc.text
     labels = {}
+    label_at = {}   # token index -> the label of the entity span over it
     for s in spans:
         labels.setdefault(s.text, Counter())[s.label] += 1
+        for k in range(s.tok_start, s.tok_end):
+            label_at[k] = s.label
     cands = {}   # span index -> cleaned name
     titled_names = set()   # lone names introduced with a title: "President Reagan"
     for i, s in enumerate(spans):
         if s.label != "PERSON" or "\n\n" in text[s.start:s.end]:   # "Frozen\n\nGwenom": two paragraphs
             continue
         name, start = strip_titles(s, gaz)
+        if ":" in name:   # a list's label glued on: "Manchester United: Schmeichel"
+            cut = name.rindex(":") + 1
+            rest = name[cut:].lstrip()
+            name, start = rest.rstrip(), start + cut + (len(name) - cut - len(rest))
         if "[" in name or "]" in name:   # an editor's insertion: "[Augustine Triumph] Attah"
             name = " ".join(name.replace("[", "").replace("]", "").split())
         if " " in name and s.tok_start > 0 and lowers[s.tok_start - 1] in BIRTH_NAME_CUES:
@@ -130,8 +137,13 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
             if full and not is_person_junk(full[0], s, doc, caps_title, gaz):
                 cands[i] = full
     for i, s in enumerate(spans):
-        if s.label in SHAPE_LABELS and i not in cands and " " in s.text:
-            full = person_by_shape(s, spans, i, cands, doc, text, gaz)
+        if s.label in SHAPE_LABELS and i not in cands:
+            if " " in s.text:
+                full = person_by_shape(s, spans, i, cands, doc, text, gaz)
+            else:   # a surname between two people of a list ("Schmeichel, Neville, Pallister")
+                listed = (in_person_list(s, words, label_at, both=True) and looks_like_name(s.text, gaz)
+                          and s.text not in gaz.name_words)
+                full = (s.text, s.start) if listed else None
             if full and not is_person_junk(full[0], s, doc, caps_title, gaz):
                 cands[i] = full
     known = {name for name, _ in cands.values()}
@@ -145,8 +157,10 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
                     " " not in s.text and s.text in known_tokens and s.label == "ORG"):
                 if not gaz.lookup(s.text) and not is_person_junk(s.text, s, doc, caps_title, gaz):
                     cands[i] = (s.text, s.start)
+    # lone names in a list of people ("Irwin, May, Cantona, Beckham"): a line-up names people
+    listed = {name for i, (name, _) in cands.items() if " " not in name and in_person_list(spans[i], words, label_at)}
     values, families = resolve_short_forms(cands, titled_names, doc, gaz, caps_title, title_len, words,
-                                           spoken=works_evidence.person)
+                                           spoken=works_evidence.person | listed)
     chosen = dict(values)
     picks = {}   # span index -> value, for the short forms a family shares ("Trump" of Donald and Melania)
     for name, members in families.items():
@@ -245,7 +259,7 @@ def person_by_shape(s, spans, i, cands, doc, text, gaz):
     while len(words) - cut > 2 or (len(words) - cut == 2 and words[cut].lower().rstrip(".") in HONORIFICS):
         w = words[cut]
         low = w.lower().rstrip(".")
-        if low in HONORIFICS or low in TITLE_WORDS or low in ROLE_NOUNS:
+        if low in HONORIFICS or (low in TITLE_WORDS and low not in TITLE_ADJECTIVES) or low in ROLE_NOUNS:
             titled = True
         elif not (low == "the" or gaz.lookup(w)):
             break
@@ -253,15 +267,19 @@ def person_by_shape(s, spans, i, cands, doc, text, gaz):
     rest = words[cut:]
     if not 2 <= len(rest) <= 3:
         return None
-    # the context first (cheap), the shape of the name after
-    if not (titled or role_before(s, doc) or listed_with_person(s, spans, i, cands, doc)
+    # the context first (cheap), the shape of the name after; a title or a country in brackets says
+    # more than a role noun, a list or a speaker tag, so after them a name may hold an English word
+    # ("Usain Bolt (Jamaica)", "Dr Ben White"), after the others not ("spokesperson Solaris Paper")
+    strong = titled or country_in_brackets(s, doc, gaz)
+    if not (strong or role_before(s, doc) or listed_with_person(s, spans, i, cands, doc)
             or is_speaker_label(s, text)):
         return None
     if not all(is_plain_name_word(w, gaz) for w in rest):
         return None
-    if any(w.lower() in gaz.common_words and w not in gaz.name_words for w in rest):
-        return None
     name = " ".join(rest)
+    if is_common_phrase(name, gaz) or not strong and any(
+            w.lower() in gaz.common_words and w not in gaz.name_words for w in rest):
+        return None
     if gaz.lookup(name) or gaz.has_place(name) or gaz.has_dateline_city(name):   # "Puerto Rico"
         return None
     return name, s.start + (len(" ".join(words[:cut])) + 1 if cut else 0)
@@ -277,6 +295,52 @@ def role_before(s, doc):
         return False
     t = doc[k]
     return t.is_lower and (t.lower_ in ROLE_NOUNS or t.lower_ in TITLE_WORDS)
+
+
+def in_person_list(s, words, label_at, both=False):
+    """Whether the span is one item of a line-up: a list of four names or more, commas or "and"
+    between them, three or more of which the model labels PERSON ("Schmeichel, Neville, Pallister,
+    Irwin, May"); with `both`, a name the model labels PERSON on either side of it. Two or three
+    names ("his children Christopher and Stanislaus") are no line-up. `words` are the tokens' text,
+    `label_at` {token index: entity label}."""
+    n = len(words)
+    seps = (",", "and", ";")
+    if both and not (s.tok_start >= 2 and words[s.tok_start - 1] in seps and s.tok_end + 1 < n
+                     and words[s.tok_end] in seps and label_at.get(s.tok_start - 2) == "PERSON"
+                     and label_at.get(s.tok_end + 1) == "PERSON"):
+        return False
+    items, people = 1, 0
+    for step, edge in ((-1, s.tok_start - 1), (1, s.tok_end)):
+        k = edge
+        while 0 <= k < n and words[k] in seps:
+            while 0 <= k < n and words[k] in seps:   # ", and"
+                k += step
+            # one item: a capitalised word, or a PERSON entity of up to four tokens
+            if not (0 <= k < n and words[k][:1].isupper()):
+                break
+            label = label_at.get(k)
+            j = k
+            while label == "PERSON" and 0 <= j + step < n and abs(j + step - k) < 4 and label_at.get(j + step) == label:
+                j += step
+            items += 1
+            people += label == "PERSON"
+            k = j + step
+            if items >= 12:
+                break
+    return items >= 4 and people >= 3
+
+
+def country_in_brackets(s, doc, gaz):
+    """A country in brackets right after the span, as results lists give athletes ("1. Usain Bolt
+    (Jamaica) 9.58", "beat Dominic Thiem (Austria) 7-5")."""
+    k = s.tok_end
+    if k + 2 >= len(doc) or doc[k].text != "(":
+        return False
+    for m in (1, 2, 3):
+        if k + m + 1 < len(doc) and doc[k + m + 1].text == ")":
+            hit = gaz.lookup(doc[k + 1:k + m + 1].text)
+            return bool(hit) and hit.kind != "demonym"
+    return False
 
 
 def listed_with_person(s, spans, i, cands, doc):
@@ -629,8 +693,9 @@ def is_titled(s, name, doc):
 
 
 def is_lone_ok(name, cands, titled_names, spoken=()):
-    """A lone name that joins no full name is kept when a title introduced it, it recurs, or it speaks
-    or owns ("Merkel said", "Trump's budget"): a single capitalised word seen once is otherwise too
+    """A lone name that joins no full name is kept when a title introduced it, it recurs, or it speaks,
+    owns or stands in a list of people (`spoken`: "Merkel said", "Trump's budget", "Irwin, May,
+    Cantona"): a single capitalised word seen once is otherwise too
     often a place, a product or a first name. The index-wide step (indexer.resolve) may join it to
     the one full name the index knows for it."""
     if " " in name:
