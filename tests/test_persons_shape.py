@@ -112,3 +112,21 @@ def test_two_given_names_of_a_family_are_no_line_up(nlp, extractor):
             "Stanislaus, and by Anderson Cooper.")
     got = persons(nlp, extractor, "Gloria Vanderbilt dies at 95", body)
     assert "Gloria Vanderbilt" in got and "Christopher" not in got and "Stanislaus" not in got
+
+
+def test_people_the_model_labels_org_by_age_relative_apposition_or_letters(nlp, extractor):
+    body = ("McArthur's first victim was 40-year-old Skandaraj Navaratnam, a former boyfriend. Police also "
+            "named the wife of Valery Tsapkala. The campaign of Viktar Babaryka, who was arrested, goes on. "
+            "Rosselló is to be replaced by Wanda Vázquez Garced, the Secretary of Justice. Prosecutor Kama "
+            "Melly QC said the victims were failed. Early opponent MP Tanya Davies said the bill moved fast.")
+    got = persons(nlp, extractor, "Court and politics round-up", body)
+    for name in ("Skandaraj Navaratnam", "Valery Tsapkala", "Viktar Babaryka", "Wanda Vázquez Garced",
+                 "Kama Melly", "Tanya Davies"):
+        assert name in got, (name, got)
+
+
+def test_an_apposition_that_names_no_role_makes_no_person(nlp, extractor):
+    body = ("Boseman portrayed Black Panther, also known as King T'Challa, in four films. Speaking to Agence "
+            "France-Presse, the president of the league said the ban was wrong.")
+    got = persons(nlp, extractor, "Tributes paid to actor Chadwick Boseman", body)
+    assert "Black Panther" not in got and "Agence France-Presse" not in got

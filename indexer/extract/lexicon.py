@@ -36,6 +36,8 @@ republican hon honourable honorable excellency his her majesty highness citizen
 """.split())
 # Caption words that web text glues to a name ("Kamala Harris Image").
 CAPTION_WORDS = ("Image", "Photo", "Video", "Credit")
+# Letters after a name the model takes into an ORG span ("Kama Melly QC").
+POST_NOMINALS = {"QC", "KC", "MP", "MEP", "MSP", "OBE", "MBE", "CBE", "KBE", "PhD", "MD", "Esq"}
 # Name suffixes the model often leaves out ("Cyrus R. Vance Jr.", "Elizabeth II").
 NAME_SUFFIXES = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
 # Strings the model labels PERSON or ORG that are no person and no org a reader filters by: pronouns,

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from .countries import fold
 from .lexicon import (BIRTH_NAME_CUES, CAPTION_WORDS, CHARACTER_CUES, CHARACTER_CUES_2, COMPANY_WORDS, EDGE_PUNCT,
                       FAMILY_WORDS, GENERIC_ORG_NOUNS, HONORIFICS, INNER_CAPITAL_PREFIXES, NAME_LIKE_COUNTRIES,
-                      NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON, PLACE_AFTER, PLACE_PREPOSITIONS, PUBLIC_BODY_WORDS,
-                      QUESTION_OPENERS, ROLE_NOUNS, SPEECH_VERBS, SURNAME_THING_LAST, TEAM_WORDS, THING_BEFORE,
-                      THING_FIRST, THING_LAST, TITLE_ADJECTIVES, TITLE_WORDS, TRAILING_FUNCTION_WORDS, WORK_NOUNS)
+                      NAME_PARTICLES, NAME_SUFFIXES, NOT_PERSON, PLACE_AFTER, PLACE_PREPOSITIONS, POST_NOMINALS,
+                      PUBLIC_BODY_WORDS, QUESTION_OPENERS, ROLE_NOUNS, SPEECH_VERBS, SURNAME_THING_LAST, TEAM_WORDS,
+                      THING_BEFORE, THING_FIRST, THING_LAST, TITLE_ADJECTIVES, TITLE_WORDS, TRAILING_FUNCTION_WORDS,
+                      WORK_NOUNS)
 
 # Labels of things: a name the model gives one of these as often as PERSON is that thing
 # ("The Raspberry Pi" WORK_OF_ART beside "Raspberry Pi" PERSON).
@@ -253,7 +254,8 @@ def person_by_shape(s, spans, i, cands, doc, text, gaz):
     list with a person ("Dr Christian Keysers and Dr Valeria Gazzola"). Return (name, doc char start)
     or None."""
     words = s.text.split()
-    while len(words) > 2 and words[-1].lower() in TRAILING_FUNCTION_WORDS:   # "Patrice Talon of"
+    while len(words) > 2 and (words[-1].lower() in TRAILING_FUNCTION_WORDS   # "Patrice Talon of"
+                              or words[-1].rstrip(".") in POST_NOMINALS):     # "Kama Melly QC"
         words = words[:-1]
     cut, titled = 0, False
     while len(words) - cut > 2 or (len(words) - cut == 2 and words[cut].lower().rstrip(".") in HONORIFICS):
@@ -270,11 +272,11 @@ def person_by_shape(s, spans, i, cands, doc, text, gaz):
     # the context first (cheap), the shape of the name after; a title or a country in brackets says
     # more than a role noun, a list or a speaker tag, so after them a name may hold an English word
     # ("Usain Bolt (Jamaica)", "Dr Ben White"), after the others not ("spokesperson Solaris Paper")
-    strong = titled or country_in_brackets(s, doc, gaz)
-    if not (strong or role_before(s, doc) or listed_with_person(s, spans, i, cands, doc)
-            or is_speaker_label(s, text)):
+    strong = titled or role_before(s, doc) or country_in_brackets(s, doc, gaz) or person_after(s, doc)
+    if not (strong or listed_with_person(s, spans, i, cands, doc) or is_speaker_label(s, text)):
         return None
-    if not all(is_plain_name_word(w, gaz) for w in rest):
+    if not all(is_plain_name_word(w, gaz) or (_INITIAL.fullmatch(w) and 0 < k < len(rest) - 1)
+               for k, w in enumerate(rest)):   # "Ulysses S. Grant"
         return None
     name = " ".join(rest)
     if is_common_phrase(name, gaz) or not strong and any(
@@ -286,15 +288,46 @@ def person_by_shape(s, spans, i, cands, doc, text, gaz):
 
 
 def role_before(s, doc):
-    """A lower-case role noun or title right before the span, maybe with a comma between ("Sea-Eye
-    spokesperson Carlotta Weibl", "a State Department spokesperson, Morgan Ortagus")."""
+    """Before the span, what only a person has: a role noun or title, maybe with a comma between
+    ("Sea-Eye spokesperson Carlotta Weibl", "a State Department spokesperson, Morgan Ortagus",
+    "opponent MP Tanya Davies"), an age ("40-year-old Skandaraj Navaratnam") or a relative ("wife of
+    Valery Tsapkala")."""
     k = s.tok_start - 1
     if k > 0 and doc[k].text == ",":
         k -= 1
     if k < 0:
         return False
     t = doc[k]
-    return t.is_lower and (t.lower_ in ROLE_NOUNS or t.lower_ in TITLE_WORDS)
+    low = t.lower_.rstrip(".")
+    if low in ROLE_NOUNS or (low in TITLE_WORDS and low not in TITLE_ADJECTIVES) or low in HONORIFICS:
+        return True
+    if low == "old" and k >= 2 and doc[k - 1].text == "-" and doc[k - 2].lower_ in ("year", "years"):
+        return True   # "40-year-old": "40", "-", "year", "-", "old"
+    return low == "of" and k > 0 and doc[k - 1].lower_ in FAMILY_WORDS
+
+
+def person_after(s, doc):
+    """After the span, what only a person has: ", who" ("Viktar Babaryka, who was arrested"), or an
+    apposition naming a role within four words (", the Secretary of Justice", ", the Hungarian
+    Government commissioner")."""
+    k = s.tok_end
+    n = len(doc)
+    if k + 1 >= n or doc[k].text != ",":
+        return False
+    if doc[k + 1].lower_ == "who":
+        return True
+    first = doc[k + 1]
+    if first.lower_ in ("the", "a", "an", "his", "her", "their"):
+        k += 1
+    elif not (first.is_lower and (first.lower_ in TITLE_WORDS or first.lower_ in ROLE_NOUNS)):
+        return False   # ", also known as King T'Challa": no apposition
+    for t in doc[k + 1:min(n, k + 5)]:
+        low = t.lower_
+        if t.is_punct:
+            return False
+        if low in ROLE_NOUNS or (low in TITLE_WORDS and low not in TITLE_ADJECTIVES):
+            return True
+    return False
 
 
 def in_person_list(s, words, label_at, both=False):
@@ -479,7 +512,8 @@ def is_plain_name_word(w, gaz):
     low = w.lower()
     return (w[:1].isupper() and not w.isupper() and w.replace("-", "").replace("'", "").isalpha()
             and low not in COMPANY_WORDS and low not in GENERIC_ORG_NOUNS and low not in THING_LAST
-            and low not in PUBLIC_BODY_WORDS and low not in TITLE_WORDS and not gaz.lookup(w))
+            and low not in PUBLIC_BODY_WORDS and low not in TITLE_WORDS and not gaz.lookup(w)
+            and not ("-" in w and any(gaz.name(p) for p in w.split("-") if p)))   # "France-Presse"
 
 
 def is_question(s, doc):
