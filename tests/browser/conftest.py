@@ -12,6 +12,9 @@ import pytest
 from waitress.server import create_server
 
 from web import create_app
+from web.serve import warm
+
+from served import served
 
 FIXTURE = Path(__file__).resolve().parent.parent / "web" / "fixture_articles.jsonl"
 CHROMIUM = os.environ.get("FACETWIRE_CHROMIUM", "/usr/bin/chromium")
@@ -49,16 +52,9 @@ def base_url(live_server):
     return live_server
 
 
-def serve(app):
-    """Serve app on a free loopback port from a daemon thread; return the waitress server."""
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server
-
-
 @pytest.fixture(scope="session")
 def opensearch_live_server():
-    """The same fixture articles built into a fresh index on the test cluster, served like live_server."""
+    """The same fixture articles built into a fresh index on the test cluster, served on a free port."""
     import secrets
 
     from clusters import OPENSEARCH_URL, need_opensearch
@@ -73,9 +69,10 @@ def opensearch_live_server():
         warnings.simplefilter("ignore", ResourceWarning)  # see tests/web/conftest.py
         build_index(sources=[FIXTURE], engine=engine)
         gc.collect()
-    server = serve(create_app({"ENGINE_CONFIG": config}))
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    app = create_app({"ENGINE_CONFIG": config})
+    warm(app.extensions["facetwire_engine"])   # as `serve` does: a cold first search may be cut short
+    with served(app) as url:
+        yield url
     engine.drop()
     engine.close()
 

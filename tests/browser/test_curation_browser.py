@@ -12,20 +12,21 @@ import secrets
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from waitress.server import create_server
 
 from indexer.engines import EngineConfig, open_engine
 from web import create_app
+from web.serve import warm
 
 from clusters import OPENSEARCH_URL, need_opensearch
 from handmade import ARTICLES, load
+from served import served
+from test_accessibility import WIDTHS, axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "screenshots"
@@ -54,17 +55,12 @@ def engine_config(request, tmp_path):
     engine.close()
 
 
-def serve(app):
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server
-
-
 @pytest.fixture
 def curating_server(engine_config):
-    server = serve(create_app({"ENGINE_CONFIG": engine_config, "CURATION": True}))
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    app = create_app({"ENGINE_CONFIG": engine_config, "CURATION": True})
+    warm(app.extensions["facetwire_engine"])   # as `serve` does: a cold first search may be cut short
+    with served(app) as url:
+        yield url
 
 
 def facet_row(page, facet, name):
@@ -160,7 +156,7 @@ def test_moving_a_value_to_another_facet_and_undoing_it(page, curating_server):
     met = count("org", "Met Office")
     page.goto(curating_server + "/search")
     row = open_controls(page, "org", "Met Office")
-    row.get_by_role("button", name="Move Met Office to person").click()
+    row.get_by_role("button", name="Move to person: Met Office").click()
     expect(page.locator("#curate-done")).to_contain_text(f"{met} articles rewritten")
     page.locator("#curate-back").click()
     expect(facet_row(page, "org", "Met Office")).to_have_count(0)
@@ -196,6 +192,28 @@ def test_a_form_without_its_csrf_cookie_is_refused_and_changes_nothing(page, cur
     assert '"version":0' in page.locator("body").inner_text().replace(" ", "")
     page.goto(curating_server + "/search")
     assert count_of(page, "person", "Joe Biden") == BIDEN
+
+
+@pytest.mark.parametrize("engine_config", ["whoosh"], indirect=True)   # the pages' markup: one engine
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_axe_and_width_with_the_curation_controls_open(browser, curating_server, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(curating_server + "/search")
+        if page.locator("#filters").count() and width == WIDTHS["phone"]:
+            page.locator("#filters > summary").click()
+        open_controls(page, "person", "Joe Biden")
+        assert axe_violations(page) == []
+        page.goto(curating_server + "/article/a02")
+        page.get_by_label("Curate Joe Biden").click()
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.get_by_role("button", name="Hide Joe Biden").click()
+        expect(page.locator("#curate-done")).to_be_visible()
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        page.close()
 
 
 # --- the real `serve --curation --curation-token`, the token given as the browser's password --------

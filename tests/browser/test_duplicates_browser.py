@@ -6,20 +6,20 @@ import gc
 import json
 import os
 import secrets
-import threading
 import warnings
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from waitress.server import create_server
 
 from indexer.build import build_index
 from indexer.engines import EngineConfig, open_engine
 from web import create_app
+from web.serve import warm
 
 from clusters import OPENSEARCH_URL, need_opensearch
 from dupdata import ARTICLES
+from served import served
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -41,10 +41,10 @@ def dup_server(request, tmp_path_factory):
         warnings.simplefilter("ignore", ResourceWarning)   # see tests/web/conftest.py
         build_index(sources=[src], engine=engine)
         gc.collect()
-    server = create_server(create_app({"ENGINE_CONFIG": config}), host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    app = create_app({"ENGINE_CONFIG": config})
+    warm(app.extensions["facetwire_engine"])   # as `serve` does: a cold first search may be cut short
+    with served(app) as url:
+        yield url
     if hasattr(engine, "drop"):
         engine.drop()
     engine.close()

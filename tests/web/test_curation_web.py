@@ -143,7 +143,7 @@ def test_controls_are_on_facet_values_and_the_article_page_only_when_writing_is_
     assert 'data-curate-facet="source"' not in search                 # sources come from the data, not NER
     article = on.get("/article/a02").get_data(as_text=True)
     assert 'data-curate-facet="person" data-curate-value="Joe Biden"' in article
-    assert "Move Joe Biden to org" in article
+    assert "Move to org: Joe Biden" in article
     assert "data-curate-facet" not in off.get("/article/a02").get_data(as_text=True)
 
 
