@@ -86,7 +86,7 @@ def chip(page, facet, name):
 
 def undo_from_log(page, base, n):
     page.goto(base + "/curation")
-    page.get_by_role("button", name=f"Undo change {n}").click()
+    page.get_by_role("button", name=f"Undo change {n}", exact=True).click()
     expect(page.locator("#curate-done")).to_contain_text(f"undo change {n}")
 
 
@@ -214,6 +214,23 @@ def test_axe_and_width_with_the_curation_controls_open(browser, curating_server,
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("engine_config", ["whoosh"], indirect=True)   # plain forms: one engine
+def test_curating_works_without_javascript(browser, curating_server):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(curating_server + "/search")
+        row = open_controls(page, "person", "Joe Biden")
+        row.get_by_role("button", name="Hide Joe Biden").click()
+        expect(page.locator("#curate-done")).to_contain_text(f"hide person 'Joe Biden'; {BIDEN} articles rewritten")
+        page.get_by_role("button", name="Undo change 1", exact=True).click()
+        expect(page.locator("#curate-done")).to_contain_text("undo change 1")
+        page.locator("#curate-back").click()
+        assert count_of(page, "person", "Joe Biden") == BIDEN
+    finally:
+        context.close()
 
 
 # --- the real `serve --curation --curation-token`, the token given as the browser's password --------
