@@ -7,6 +7,7 @@ that `*ovid` finds covid and not provided, and did-you-mean suggests words peopl
 store.py writes the format beside each index and refuses to search an index of another one.
 """
 import json
+from functools import lru_cache
 
 from whoosh import fields, formats
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
@@ -22,9 +23,23 @@ SCHEMA_VERSION = 2
 WORDS = "words"            # the unstemmed vocabulary of title and body (not stored, no positions)
 
 
+# Each distinct word is folded and stemmed once. functools' cache, not the Whoosh filter's own
+# (its Python LFU wrapper cost 4% of writing an index: cachesize=None below turns it off); a
+# bounded one, since an archive's vocabulary has no bound. The cached functions keep their names:
+# an index's stored schema refers to them by name.
+WORD_CACHE = 1 << 17
+
+
+@lru_cache(maxsize=WORD_CACHE)
 def fold_stem(word):
     """Return the indexed form of one lower-cased word of title or body: folded, then stemmed."""
     return stem(fold(word))
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def fold_word(word):
+    """Return the `words` form of one lower-cased word of title or body: folded."""
+    return fold(word)
 
 
 def text_analyzer():
@@ -34,7 +49,7 @@ def text_analyzer():
     fast highlighter of snippets.py recognises it); stop words are ASCII, so folding first or
     after them is the same.
     """
-    return StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=fold_stem)
+    return StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=fold_stem, cachesize=None)
 
 
 def words_text(title, body):
@@ -44,7 +59,7 @@ def words_text(title, body):
 
 def words_analyzer():
     """Return the analyzer of `words`: the text analyzer's words, folded and not stemmed."""
-    return StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=fold)
+    return StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=fold_word, cachesize=None)
 
 
 class WORDLIST(fields.FieldType):
@@ -61,7 +76,7 @@ class FACET(fields.KEYWORD):
     """A multi-valued keyword field whose values are kept whole: "Joe Biden", "arts, culture…"."""
 
     def __init__(self):
-        super().__init__(stored=True, lowercase=False, commas=False, scorable=False, vector=True)
+        super().__init__(stored=True, lowercase=False, commas=False, scorable=False)
         self.analyzer = RegexTokenizer(r"[^\n]+")
 
 
