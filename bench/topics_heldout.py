@@ -118,6 +118,10 @@ def main(argv=None):
     g = scores([[topic(x) for x in p] for p in gpreds], [{topic(x) for x in gold[str(a["id"])]["topics"]} for a in wn])
     print(f"\nWikinews gold, {g['n']} articles 2019-2020: top1 {g['top1']:.3f}  P={g['P']:.3f} R={g['R']:.3f} "
           f"F1={g['F1']:.3f}  no topic {g['none']:.3f}")
+    gp, gg = [[topic(x) for x in p] for p in gpreds], [{topic(x) for x in gold[str(a["id"])]["topics"]} for a in wn]
+    print("  " + "  ".join(f"{lab.split(',')[0]} {n} first {first:.3f} any {anyl:.3f}" for lab in
+                           ("conflict, war and peace", "economy, business and finance", ST)
+                           for n, first, anyl in [rates(gp, gg, lab)]))
     Path(args.pred).parent.mkdir(parents=True, exist_ok=True)
     with open(args.pred, "w", encoding="utf-8") as f:
         for a, p in zip(wn, gpreds):

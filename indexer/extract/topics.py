@@ -8,7 +8,8 @@ evidence, are dropped: no topic is better than a wrong one. A top needs two piec
 evidence, one in the body; a common word that merely shares a stem or sits in a definition
 corroborates a topic but never carries one. Where the taxonomy's tops are the IPTC ones, learned
 weights (topics_model.py) then rank the tops from that evidence and the article's words, and the
-words that raised a topic most are its evidence.
+words that raised a topic most are its evidence; the rules' first topic, and a war story's conflict
+(which the training labels under-label), stay among the topics with their rule evidence.
 """
 import hashlib
 import math
@@ -18,10 +19,11 @@ from pathlib import Path
 
 from .topics_data import (MAX_PHRASE, SHIPPED, SHIPPED_CUES, Normaliser, TopicsError,
                           build_lexicon, read_concepts, read_cues, same_word)
-from .topics_model import SHIPPED_WEIGHTS, Model
+from .topics_model import SHIPPED_WEIGHTS, Model, keep_rules
 
 __all__ = ["Settings", "Topic", "TopicClassifier", "TopicsError"]
-METHOD_VERSION = 3   # 3: learned weights over the rule evidence and words; Snowball Porter stems
+METHOD_VERSION = 4   # 4: the rules' first topic, and conflict when they choose it, stay among the learned topics
+# 3: learned weights over the rule evidence and words; Snowball Porter stems
 # 2: weak evidence founds no topic (corroboration), title capped by body
 # Words inside these entities are names, not subject matter ("Price", "Bush"); ORG names count half.
 SKIP_ENTS = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL",
@@ -48,6 +50,8 @@ class Settings:
     max_evidence: int = 5
     learned: bool = True             # apply the shipped learned weights where the taxonomy's tops are theirs
     min_words: int = 8               # ... to an article with this many content words in its body
+    keep_first: bool = True          # the rules' first topic stays among the learned topics
+    keep_chosen: tuple[str, ...] = ("conflict, war and peace",)   # ... and these tops whenever the rules choose them
 
 
 @dataclass
@@ -111,6 +115,9 @@ class TopicClassifier:
                                      settings.definition_support, settings.size_power)
         self.max_len = max(len(t) for t in self.lexicon) if self.lexicon else 1
         self._firsts = frozenset(t[0] for t in self.lexicon)   # no term starts elsewhere: skip the word
+        tops = model.tops if model is not None else []
+        self._top_ix = {q: k for k, q in enumerate(tops)}
+        self._keep = frozenset(k for k, q in enumerate(tops) if concepts[q].label in settings.keep_chosen)
 
     @classmethod
     def load(cls, path=None, settings: Settings | None = None, weights=None) -> "TopicClassifier":
@@ -247,19 +254,30 @@ class TopicClassifier:
                 for top in r.chosen]
 
     def _learned(self, r) -> list[Topic]:
-        """Topics by the linear model's probabilities; evidence = the words that raised each most."""
+        """Topics by the linear model's probabilities; evidence = the words that raised each most.
+
+        A top the rules keep in (`keep_first`, `keep_chosen`) and the model did not give is shown
+        with its probability and the rule evidence that kept it.
+        """
         s = self.settings
         model = self.model
         probs, own, known, wlogits = model.predict(r, s.title_weight)
         ranked = sorted(range(len(probs)), key=lambda k: (-probs[k], k))
-        topics = []
+        chosen = []
+        later = max(model.min_prob, model.relative_prob * probs[ranked[0]])   # what a second or third needs
         for k in ranked[:s.max_topics]:
-            p = probs[k]
-            if p < (model.min_prob if not topics else max(model.min_prob, model.relative_prob * probs[ranked[0]])):
+            if probs[k] < (later if chosen else model.min_prob):
                 break
-            top = self.model.tops[k]
-            topics.append(Topic(self.concepts[top].label, round(p, 3),
-                                self._learned_evidence(top, r, own[k], known, wlogits[:, k]),
+            chosen.append(k)
+        ix = self._top_ix
+        kept = keep_rules(chosen, [ix[q] for q in r.chosen], self._keep, s.max_topics, s.keep_first)
+        kept = [k for k in kept if k in chosen] + sorted((k for k in kept if k not in chosen), key=lambda k: -probs[k])
+        topics = []
+        for k in kept:
+            top = model.tops[k]
+            evidence = (self._learned_evidence(top, r, own[k], known, wlogits[:, k]) if k in chosen
+                        else self._evidence(top, r.contrib[top]))
+            topics.append(Topic(self.concepts[top].label, round(probs[k], 3), evidence,
                                 self._children(top, r.contrib[top])))
         return topics
 

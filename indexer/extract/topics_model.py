@@ -23,7 +23,8 @@ import numpy as np
 from .stemming import ALGORITHM
 from .topics_data import DATA, TopicsError, concept_key
 
-__all__ = ["FORMAT", "KINDS", "SHIPPED_WEIGHTS", "Model", "dump", "features", "rule_features", "word_features"]
+__all__ = ["FORMAT", "KINDS", "SHIPPED_WEIGHTS", "Model", "dump", "features", "keep_rules", "rule_features",
+           "word_features"]
 FORMAT = 1
 SHIPPED_WEIGHTS = DATA.parent / "topic-weights.json"   # indexer/extract/data/, beside iptc/
 KINDS = ("share", "log", "founded", "chosen", "first")   # rule features, one of each per top
@@ -135,6 +136,22 @@ class Model:
         logits = self._bias + parts.sum(axis=0) + wlogits.sum(axis=0)
         exp = np.exp(logits - logits.max())
         return (exp / exp.sum()).tolist(), own.tolist(), known, wlogits
+
+
+def keep_rules(chosen, rules_chosen, keep, max_topics, keep_first=True):
+    """The model's topic indexes `chosen` with the ones the rules' strong evidence keeps in.
+
+    `rules_chosen` are the indexes of the rules' own topics, best first: their first one stays
+    among the topics (if `keep_first`), and so does any of them in `keep` (the tops the training
+    labels under-label, docs/TOPICS.md "Kept by the rules"); a kept top the model did not give
+    takes the last place, the one in `keep` last of all. Both the classifier and the trainer's
+    choice of thresholds apply it.
+    """
+    out = list(chosen)
+    for k in (rules_chosen[:1] if keep_first else []) + [k for k in rules_chosen if k in keep]:
+        if k not in out:
+            out = out[:max_topics - 1] + [k]
+    return out
 
 
 def dump(tops, labels, bias, rule, words, min_prob, relative_prob, about, scale=1000) -> str:
