@@ -21,7 +21,7 @@ from ..facets import SUBTOPIC_JOIN
 from .entities import ner_text
 
 # Bump when extraction changes in a way that should re-extract unchanged articles.
-EXTRACTOR_VERSION = "2"   # 2: topics learned (topic-weights.json), Snowball Porter stems
+EXTRACTOR_VERSION = "3"   # 3: topics the rules keep among the learned ones; 2: topics learned, Snowball stems
 BATCH = 32
 CHUNK = 64  # articles per task sent to a worker process or a Dask worker
 # spaCy's default Language.max_length; NER reads the beginning of longer texts.
