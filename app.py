@@ -294,7 +294,7 @@ def export(query, index_dir, fmt, text, bom, output, engine, engine_url, dedupe=
     def go():
         store = open_engine(config)
         try:
-            with store.reader() as reader:
+            with store.reader(batch=True) as reader:
                 records = iter_records(reader, request, text=text)
                 if fmt == "csv":
                     write_csv(records, output, text=text, bom=bom)

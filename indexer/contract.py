@@ -132,8 +132,13 @@ class SearchEngine(Protocol):
 
     name: str
 
-    def reader(self) -> Reader:
-        """Return a view of the live index; raise IndexMissing when there is none."""
+    def reader(self, batch: bool = False) -> Reader:
+        """Return a view of the live index; raise IndexMissing when there is none.
+
+        batch: for a command's own work over the index (export, the index-wide resolution and
+        near-duplicate steps), not a visitor's request: the query budget's time limits
+        (search/query.py: BATCH_BUDGET) do not apply, so no answer is cut short because the
+        machine is busy."""
 
     def writer(self, fresh: bool) -> Writer:
         """Start an indexing run (fresh: build a new index beside the live one); raise IndexBusy

@@ -125,7 +125,7 @@ def dedupe_index(engine):
     """
     started = time.monotonic()
     with engine.writer(fresh=False) as writer:   # first: no curation rewrite between the read and the put
-        with engine.reader() as reader:
+        with engine.reader(batch=True) as reader:
             docs = list(reader.export(SearchRequest(sort="oldest")))
         found = groups(docs)
         changed = []

@@ -54,7 +54,7 @@ class Merge:
 
 def values_of(engine, facet):
     """{value: article count} of one facet over the whole index."""
-    with engine.reader() as reader:
+    with engine.reader(batch=True) as reader:
         pairs, _truncated = reader.facet_values(SearchRequest(), facet, limit=MAX_VALUES)
     return dict(pairs)
 
@@ -168,7 +168,7 @@ def org_merges(counts, gaz):
 
 def country_context(engine, facet, value):
     """(The country most articles with this value name, the share of its articles that do) or (None, 0)."""
-    with engine.reader() as reader:
+    with engine.reader(batch=True) as reader:
         total, _ = reader.facet_values(SearchRequest(filters={facet: [value]}), facet, limit=1)
         top, _ = reader.facet_values(SearchRequest(filters={facet: [value]}), "country", limit=1)
     n = total[0][1] if total else 0

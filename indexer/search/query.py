@@ -77,6 +77,9 @@ class QueryBudget:
 
 
 DEFAULT_BUDGET = QueryBudget()
+# A command's own work (SearchEngine.reader(batch=True)): the same caps on what a query may expand
+# to, no time limit (a cut-short count would silently leave merges or groups out).
+BATCH_BUDGET = QueryBudget(seconds=float("inf"), quick=float("inf"))
 
 STAGES = {   # what a search that reached its time limit left undone, by the stage it was in
     "expanding": "some wildcard, fuzzy or range parts were searched for only the words found in time",

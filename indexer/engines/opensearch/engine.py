@@ -21,7 +21,8 @@ class OpenSearchEngine:
             self._store = Store(make_client(self.config), self.config)
         return self._store
 
-    def reader(self):
+    def reader(self, batch=False):
+        # No time limit is applied to OpenSearch searches (QUERY_SYNTAX.md): batch changes nothing.
         return OpenSearchReader(self.store, self.store.live_or_raise())
 
     def writer(self, fresh):

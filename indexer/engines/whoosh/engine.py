@@ -3,7 +3,7 @@ import numpy as np
 from whoosh import query as wq
 
 from ...errors import IndexUnavailable
-from ...search.query import DEFAULT_BUDGET, LongSearches, log_cost
+from ...search.query import BATCH_BUDGET, DEFAULT_BUDGET, LongSearches, log_cost
 from ...search.results import Stats, most_frequent, top_values
 from . import counting, curation, insights, store, suggest
 from .live import OPEN_ERRORS, LiveIndex
@@ -30,7 +30,9 @@ class WhooshEngine:
         self.budget = budget
         self.long_searches = LongSearches(budget.long_searches)
 
-    def reader(self):
+    def reader(self, batch=False):
+        if batch:
+            return WhooshReader(self.live, self.live.searcher(), BATCH_BUDGET)
         return WhooshReader(self.live, self.live.searcher(), self.budget, self.long_searches)
 
     def writer(self, fresh):
