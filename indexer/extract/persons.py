@@ -42,11 +42,9 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
     if text is None:
         text = doc.text
     labels = {}
-    label_at = {}   # token index -> the label of the entity span over it
     for s in spans:
         labels.setdefault(s.text, Counter())[s.label] += 1
-        for k in range(s.tok_start, s.tok_end):
-            label_at[k] = s.label
+    label_at = LabelAt(spans)   # token index -> the label of the entity span over it
     cands = {}   # span index -> cleaned name
     titled_names = set()   # lone names introduced with a title: "President Reagan"
     for i, s in enumerate(spans):
@@ -99,11 +97,11 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
                           and not (s.tok_start > 0 and words[s.tok_start - 1] in ("(", "[")))
     cued, captions = character_names(cands, spans, text, gaz, words, lowers)
     characters = cued | (captions - works_evidence.person)
-    # a character's short form goes with it ("Abe" of "Abe Sapien"), unless another name here has it
-    character_toks = [name_tokens(n) for n in characters]
-    other_toks = [name_tokens(n) for n, _ in cands.values() if n not in characters]
-    characters |= {n for n, _ in cands.values() if any(name_tokens(n) < c for c in character_toks)
-                   and not any(name_tokens(n) < o for o in other_toks)}
+    if characters:   # a character's short form goes with it ("Abe" of "Abe Sapien"), unless another name has it
+        character_toks = [name_tokens(n) for n in characters]
+        other_toks = [name_tokens(n) for n, _ in cands.values() if n not in characters]
+        characters |= {n for n, _ in cands.values() if any(name_tokens(n) < c for c in character_toks)
+                       and not any(name_tokens(n) < o for o in other_toks)}
     places = place_names(cands, spans, words, lowers) - works_evidence.person
     for i, (name, _) in list(cands.items()):
         if name in characters:
@@ -140,7 +138,7 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
     for i, s in enumerate(spans):
         if s.label in SHAPE_LABELS and i not in cands:
             if " " in s.text:
-                full = person_by_shape(s, spans, i, cands, doc, text, gaz)
+                full = person_by_shape(s, spans, i, cands, words, lowers, text, gaz)
             else:   # a surname between two people of a list ("Schmeichel, Neville, Pallister")
                 listed = (in_person_list(s, words, label_at, both=True) and looks_like_name(s.text, gaz)
                           and s.text not in gaz.name_words)
@@ -247,33 +245,34 @@ def thing_after(k, words):
     return False
 
 
-def person_by_shape(s, spans, i, cands, doc, text, gaz):
+def person_by_shape(s, spans, i, cands, words, lowers, text, gaz):
     """A span the model labelled otherwise that is a person by its place in the text: a title inside it
     or a role noun before it ("Dr Valeria Gazzola", "Detective Constable Daniel Dubé" labelled ORG;
     "spokesperson Carlotta Weibl"), an interview's speaker tag ("((Valeria Gazzola))"), or a name in a
     list with a person ("Dr Christian Keysers and Dr Valeria Gazzola"). Return (name, doc char start)
-    or None."""
-    words = s.text.split()
-    while len(words) > 2 and (words[-1].lower() in TRAILING_FUNCTION_WORDS   # "Patrice Talon of"
-                              or words[-1].rstrip(".") in POST_NOMINALS):     # "Kama Melly QC"
-        words = words[:-1]
+    or None. `words` / `lowers` are the Doc's tokens' text and lower_, `text` the Doc's text."""
+    parts = s.text.split()
+    while len(parts) > 2 and (parts[-1].lower() in TRAILING_FUNCTION_WORDS   # "Patrice Talon of"
+                              or parts[-1].rstrip(".") in POST_NOMINALS):     # "Kama Melly QC"
+        parts = parts[:-1]
     cut, titled = 0, False
-    while len(words) - cut > 2 or (len(words) - cut == 2 and words[cut].lower().rstrip(".") in HONORIFICS):
-        w = words[cut]
+    while len(parts) - cut > 2 or (len(parts) - cut == 2 and parts[cut].lower().rstrip(".") in HONORIFICS):
+        w = parts[cut]
         low = w.lower().rstrip(".")
         if low in HONORIFICS or (low in TITLE_WORDS and low not in TITLE_ADJECTIVES) or low in ROLE_NOUNS:
             titled = True
         elif not (low == "the" or gaz.lookup(w)):
             break
         cut += 1
-    rest = words[cut:]
+    rest = parts[cut:]
     if not 2 <= len(rest) <= 3:
         return None
     # the context first (cheap), the shape of the name after; a title or a country in brackets says
     # more than a role noun, a list or a speaker tag, so after them a name may hold an English word
     # ("Usain Bolt (Jamaica)", "Dr Ben White"), after the others not ("spokesperson Solaris Paper")
-    strong = titled or role_before(s, doc) or country_in_brackets(s, doc, gaz) or person_after(s, doc)
-    if not (strong or listed_with_person(s, spans, i, cands, doc) or is_speaker_label(s, text)):
+    strong = (titled or role_before(s, words, lowers) or country_in_brackets(s, words, gaz)
+              or person_after(s, words, lowers))
+    if not (strong or listed_with_person(s, spans, i, cands, words) or is_speaker_label(s, text)):
         return None
     if not all(is_plain_name_word(w, gaz) or (_INITIAL.fullmatch(w) and 0 < k < len(rest) - 1)
                for k, w in enumerate(rest)):   # "Ulysses S. Grant"
@@ -284,50 +283,61 @@ def person_by_shape(s, spans, i, cands, doc, text, gaz):
         return None
     if gaz.lookup(name) or gaz.has_place(name) or gaz.has_dateline_city(name):   # "Puerto Rico"
         return None
-    return name, s.start + (len(" ".join(words[:cut])) + 1 if cut else 0)
+    return name, s.start + (len(" ".join(parts[:cut])) + 1 if cut else 0)
 
 
-def role_before(s, doc):
+def role_before(s, words, lowers):
     """Before the span, what only a person has: a role noun or title, maybe with a comma between
     ("Sea-Eye spokesperson Carlotta Weibl", "a State Department spokesperson, Morgan Ortagus",
     "opponent MP Tanya Davies"), an age ("40-year-old Skandaraj Navaratnam") or a relative ("wife of
     Valery Tsapkala")."""
     k = s.tok_start - 1
-    if k > 0 and doc[k].text == ",":
+    if k > 0 and words[k] == ",":
         k -= 1
     if k < 0:
         return False
-    t = doc[k]
-    low = t.lower_.rstrip(".")
+    low = lowers[k].rstrip(".")
     if low in ROLE_NOUNS or (low in TITLE_WORDS and low not in TITLE_ADJECTIVES) or low in HONORIFICS:
         return True
-    if low == "old" and k >= 2 and doc[k - 1].text == "-" and doc[k - 2].lower_ in ("year", "years"):
+    if low == "old" and k >= 2 and words[k - 1] == "-" and lowers[k - 2] in ("year", "years"):
         return True   # "40-year-old": "40", "-", "year", "-", "old"
-    return low == "of" and k > 0 and doc[k - 1].lower_ in FAMILY_WORDS
+    return low == "of" and k > 0 and lowers[k - 1] in FAMILY_WORDS
 
 
-def person_after(s, doc):
+def person_after(s, words, lowers):
     """After the span, what only a person has: ", who" ("Viktar Babaryka, who was arrested"), or an
     apposition naming a role within four words (", the Secretary of Justice", ", the Hungarian
     Government commissioner")."""
     k = s.tok_end
-    n = len(doc)
-    if k + 1 >= n or doc[k].text != ",":
+    n = len(words)
+    if k + 1 >= n or words[k] != ",":
         return False
-    if doc[k + 1].lower_ == "who":
+    first = lowers[k + 1]
+    if first == "who":
         return True
-    first = doc[k + 1]
-    if first.lower_ in ("the", "a", "an", "his", "her", "their"):
+    if first in ("the", "a", "an", "his", "her", "their"):
         k += 1
-    elif not (first.is_lower and (first.lower_ in TITLE_WORDS or first.lower_ in ROLE_NOUNS)):
+    elif not (words[k + 1].islower() and (first in TITLE_WORDS or first in ROLE_NOUNS)):
         return False   # ", also known as King T'Challa": no apposition
-    for t in doc[k + 1:min(n, k + 5)]:
-        low = t.lower_
-        if t.is_punct:
+    for j in range(k + 1, min(n, k + 5)):
+        low = lowers[j]
+        if not any(c.isalnum() for c in low):   # punctuation ends the apposition
             return False
         if low in ROLE_NOUNS or (low in TITLE_WORDS and low not in TITLE_ADJECTIVES):
             return True
     return False
+
+
+class LabelAt:
+    """{token index: the label of the entity span over it}, built on first use (line-ups are rare)."""
+
+    def __init__(self, spans):
+        self.spans, self.at = spans, None
+
+    def get(self, k):
+        if self.at is None:
+            self.at = {t: s.label for s in self.spans for t in range(s.tok_start, s.tok_end)}
+        return self.at.get(k)
 
 
 def in_person_list(s, words, label_at, both=False):
@@ -363,26 +373,26 @@ def in_person_list(s, words, label_at, both=False):
     return items >= 4 and people >= 3
 
 
-def country_in_brackets(s, doc, gaz):
+def country_in_brackets(s, words, gaz):
     """A country in brackets right after the span, as results lists give athletes ("1. Usain Bolt
     (Jamaica) 9.58", "beat Dominic Thiem (Austria) 7-5")."""
     k = s.tok_end
-    if k + 2 >= len(doc) or doc[k].text != "(":
+    if k + 2 >= len(words) or words[k] != "(":
         return False
     for m in (1, 2, 3):
-        if k + m + 1 < len(doc) and doc[k + m + 1].text == ")":
-            hit = gaz.lookup(doc[k + 1:k + m + 1].text)
+        if k + m + 1 < len(words) and words[k + m + 1] == ")":
+            hit = gaz.lookup(" ".join(words[k + 1:k + m + 1]))
             return bool(hit) and hit.kind != "demonym"
     return False
 
 
-def listed_with_person(s, spans, i, cands, doc):
+def listed_with_person(s, spans, i, cands, words):
     """A comma or "and" alone between the span and a PERSON span next to it that is a person here."""
     for j in (i - 1, i + 1):
         if not 0 <= j < len(spans) or j not in cands or spans[j].label != "PERSON":
             continue
         a, b = (spans[j], s) if j < i else (s, spans[j])
-        if b.tok_start > a.tok_end and all(t.text in (",", "and", "&") for t in doc[a.tok_end:b.tok_start]):
+        if b.tok_start > a.tok_end and all(w in (",", "and", "&") for w in words[a.tok_end:b.tok_start]):
             return True
     return False
 
