@@ -6,6 +6,7 @@ handmade articles, since it changes them: a folder for Whoosh, a uniquely named 
 NAME-curation index) on the test cluster for OpenSearch. One test runs the real `app.py serve
 --curation --curation-token` and gives the token as the browser's password.
 """
+import json
 import os
 import re
 import secrets
@@ -119,6 +120,15 @@ def test_merge_changes_the_counts_and_undo_brings_them_back(page, curating_serve
     page.goto(curating_server + "/search")
     assert count_of(page, "person", "Joe Biden") == BIDEN
     expect(facet_row(page, "person", "Joseph R. Biden")).to_have_count(0)
+    engine = open_engine(engine_config)
+    try:
+        stored = engine.curation()   # where the engine keeps it (OpenSearch: NAME-curation)
+    finally:
+        engine.close()
+    assert [(c.op, c.value, c.undoes) for c in stored.changes] == [("merge", "Joe Biden", 0), ("undo", "", 1)]
+    if engine_config.engine == "opensearch":
+        with urllib.request.urlopen(f"{OPENSEARCH_URL}/{engine_config.index_name}-curation/_count") as resp:
+            assert json.load(resp)["count"] == 2
 
 
 def test_the_article_page_merges_a_value_and_the_search_finds_it_under_the_new_name(page, curating_server):
