@@ -107,13 +107,16 @@ def test_export_dedupe(dup_client):
 
 
 def test_cli_export_dedupe(dup_config):
-    if dup_config.engine != "whoosh":
-        pytest.skip("the CLI's engine options are tested with Whoosh")
     from app import cli
-    out = CliRunner().invoke(cli, ["export", "--index-dir", dup_config.index_dir, "--dedupe", "--sort", "oldest"])
+    if dup_config.engine == "whoosh":
+        where, env = ["--index-dir", dup_config.index_dir], {}
+    else:
+        where = ["--engine", "opensearch", "--engine-url", ",".join(dup_config.engine_url)]
+        env = {"FACETWIRE_ENGINE_INDEX": dup_config.index_name}
+    out = CliRunner().invoke(cli, ["export", *where, "--dedupe", "--sort", "oldest"], env=env)
     assert out.exit_code == 0, out.output
     assert [json.loads(line)["id"] for line in out.output.splitlines()] == ["f1", "d1", "o1", "s1", "s2"]
-    out = CliRunner().invoke(cli, ["export", "--index-dir", dup_config.index_dir, "--dup", "f1"])
+    out = CliRunner().invoke(cli, ["export", *where, "--dup", "f1"], env=env)
     assert sorted(json.loads(line)["id"] for line in out.output.splitlines()) == ["f1", "f2"]
 
 
