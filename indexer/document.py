@@ -28,7 +28,7 @@ class Document:
     section: str = ""
     dateline: str = ""
     origin: str = ""                 # the file it was read from
-    # [[field, start, end, facet, value]], plus a sixth element, a dict {"written", "why", "named"},
+    # [[field, start, end, facet, value]], plus a sixth element, a dict {"written", "as", "why", "named"},
     # where a short form several people share was read as this value (see readings)
     mentions: list = field(default_factory=list)
     topics: list = field(default_factory=list)    # [{"label", "score", "evidence", "children"}]
@@ -102,8 +102,9 @@ def export_record(doc):
 
 def readings(mentions):
     """Return how the short forms several people share were read in one article, from its stored
-    mentions: [{"written", "value", "why", "uses", "named", "text"}], one per written form, value and
-    reason, in the order of first use. "text" says it for a reader:
+    mentions: [{"written", "value", "as", "why", "uses", "named", "text"}], one per written form, value
+    and reason, in the order of first use ("as": the value extraction read it as, before any curation
+    renamed it). "text" says it for a reader:
 
         “Trump” read as Donald Trump (4 times): named in full 3 times, the most of the Trump family
         here (also: Melania Trump, named once)
@@ -118,11 +119,13 @@ def readings(mentions):
         if not (isinstance(written, str) and isinstance(why, str) and written and why):
             continue
         named = {str(k): v for k, v in named.items() if isinstance(v, int)} if isinstance(named, dict) else {}
+        read_as = r.get("as") if isinstance(r.get("as"), str) else m[4]
         key = (written, m[4], why)
         if key in groups:
             groups[key]["uses"] += 1
         else:
-            groups[key] = {"written": written, "value": m[4], "why": why, "uses": 1, "named": named}
+            groups[key] = {"written": written, "value": m[4], "as": read_as, "why": why, "uses": 1,
+                           "named": named}
     out = list(groups.values())
     for g in out:
         g["text"] = reading_text(g)
@@ -132,15 +135,15 @@ def readings(mentions):
 def reading_text(g):
     """One reading of readings() in words."""
     written, value, why, named = g["written"], g["value"], g["why"], g["named"]
-    others = [n for n in named if n != value]
-    words_of = lambda n: n.split()   # noqa: E731
+    read_as = g.get("as") or value   # the value extraction gave; a curation merge may have renamed it
+    others = [n for n in named if n not in (value, read_as)]
     family = (f"the {written} family" if " " not in written and named
-              and all(words_of(n)[-1] == written for n in named) else f"those called “{written}”")
+              and all(n.split()[-1] == written for n in named) else f"those called “{written}”")
     if why.startswith("title "):
         titles = " / ".join(f"“{t}”" for t in why[len("title "):].split("/"))
         reason = f"the title {titles} is {value}’s here"
     elif why == "most mentioned":
-        n = named.get(value, 0)
+        n = named.get(read_as, named.get(value, 0))
         reason = f"named in full {_times(n)}, the most of {family} here"
     elif why.startswith("ambiguous"):
         reason = f"ambiguous, so the one of {family} named last before it"

@@ -49,7 +49,8 @@ class Mention:
     end: int
     facet: str   # "person" | "country" | "org"
     value: str   # canonical value it counted as
-    # how a short form several people share was read here ({"written", "why", "named"}), else None;
+    # how a short form several people share was read here ({"written", "as", "why", "named"}: "as" the
+    # value it was read as, which curation may rename later), else None;
     # stored as the mention's optional sixth element (indexer.document.readings shows it)
     why: dict | None = field(default=None, compare=False)
 
@@ -62,7 +63,7 @@ class Entities:
     mentions: list[Mention] = field(default_factory=list)
     # how a short form several full names share was read, per value: [{"facet", "written", "value",
     # "uses", "why", "candidates", "named"}]; "why" starts with "ambiguous" where only proximity
-    # decided; each mention of such a use carries {"written", "why", "named"} as Mention.why
+    # decided; each mention of such a use carries {"written", "as", "why", "named"} as Mention.why
     evidence: list[dict] = field(default_factory=list, compare=False)
 
 
@@ -150,7 +151,7 @@ class _Run:
         readings = {}   # doc char start of a person hit -> how its short form was read
         for e in self.evidence:
             for start in e.pop("at", ()):
-                readings[start] = {"written": e["written"], "why": e["why"], "named": e["named"]}
+                readings[start] = {"written": e["written"], "as": e["value"], "why": e["why"], "named": e["named"]}
         for facet in ("person", "country", "org"):
             stats = {}
             for start, end, value in self.hits[facet]:

@@ -27,7 +27,7 @@ def test_a_family_reading_is_stored_read_back_and_exported(make_engine, nlp):
     doc = analysed(nlp)
     trump = [m for m in doc.mentions if m[0] == "body" and BODY[m[1]:m[2]] == "Trump"]
     assert trump and all(len(m) == 6 and m[4] == "Donald Trump" for m in trump)
-    assert trump[0][5] == {"written": "Trump", "why": "most mentioned",
+    assert trump[0][5] == {"written": "Trump", "as": "Donald Trump", "why": "most mentioned",
                            "named": {"Donald Trump": 2, "Melania Trump": 1}}
     engine = load(make_engine())
     with engine.writer(fresh=False) as w:
@@ -67,3 +67,18 @@ def test_malformed_readings_are_ignored():
                 "junk", None]
     got = readings(mentions)
     assert [(g["written"], g["named"]) for g in got] == [("Trump", {})]
+
+
+def test_a_merge_of_the_read_value_keeps_the_reading_under_the_new_value(make_engine, nlp):
+    from indexer import curate
+
+    engine = load(make_engine())
+    with engine.writer(fresh=False) as w:
+        w.put([analysed(nlp)])
+        w.commit()
+    curate.change(engine, "merge", "person", "Donald Trump", "Donald J. Trump", by="ed")
+    with engine.reader() as r:
+        got = readings(r.document("fam1").mentions)
+    assert [(g["written"], g["value"]) for g in got] == [("Trump", "Donald J. Trump")]
+    assert got[0]["text"] == ("“Trump” read as Donald J. Trump: named in full twice, the most of the Trump "
+                              "family here (also: Melania Trump, named once)")
