@@ -69,6 +69,10 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
         with engine.writer(fresh=rebuild) as writer:
             run = _Run(writer, analyzer or Analyzer(settings or Settings()), on_problem)
             run.curation = BuildCuration(engine)   # the index's curation, on every article written
+            if dedupe:   # near-duplicates of what is written, found while NER works on what follows
+                from .duplicates import Grouping
+
+                run.grouping = Grouping()
             ner = {"workers": workers, "cluster": cluster, "chunk": batch}
             run.write(run.pending(sources), ner, commit_every, on_progress)
             if optimize:
@@ -80,7 +84,7 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
             run.report.resolved = _resolve(engine, run.report)
         if dedupe and (run.report.published or not run.fresh) and (
                 run.report.added or run.report.updated or run.report.removed):
-            _dedupe(engine, run.report)
+            _dedupe(engine, run.report, run.grouping)
     finally:
         if owned:
             engine.close()
@@ -97,6 +101,7 @@ class _Run:
         self.has_live, self.fresh = writer.has_live, writer.fresh
         self.known = writer.known_hashes()  # id -> chash before this run
         self.seen = {}  # id -> (origin, where, chash) of what this run read
+        self.grouping = None   # duplicates.Grouping of what this run wrote, when it groups them
 
     def problem(self, p):
         self.report.problems.append(p)
@@ -149,8 +154,12 @@ class _Run:
         self._commit(in_batch)
 
     def _commit(self, in_batch):
-        self.writer.put(self.curation.apply(in_batch.values()))
+        docs = self.curation.apply(in_batch.values())
+        self.writer.put(docs)
         self.writer.commit()
+        if self.grouping is not None:
+            for doc in docs:
+                self.grouping.add(doc)
         in_batch.clear()
 
     def finish(self, prune):
@@ -204,13 +213,13 @@ def _resolve(engine, report):
     return merges
 
 
-def _dedupe(engine, report):
+def _dedupe(engine, report, grouping=None):
     """Run the index-wide near-duplicate grouping; note what it did or why it could not."""
     from .duplicates import dedupe_index
     from .errors import FacetwireError
 
     try:
-        done = dedupe_index(engine)
+        done = dedupe_index(engine, grouping)
     except FacetwireError as err:   # a long writer in the way: the next run groups again
         report.notes.append(f"near-duplicate grouping not done: {err}")
         return

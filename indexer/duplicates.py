@@ -66,45 +66,71 @@ def _order(doc):
     return (doc.date is None, doc.date or datetime.min, doc.id)
 
 
-def groups(documents):
-    """Return {id: group id} of the documents that have near-duplicates among them (others absent)."""
-    docs = list(documents)
-    sets = {d.id: shingles(text_of(d)) for d in docs}
-    lsh = MinHashLSH(threshold=CANDIDATE, num_perm=NUM_PERM, weights=(0.1, 0.9))
-    made = MinHash(num_perm=NUM_PERM, seed=1)
-    perms, scheme = made.permutations, made.scheme   # made once, shared by every MinHash
-    parent = {}
+class Grouping:
+    """Near-duplicate groups of documents added one at a time: an indexing run adds each article
+    as it writes it (build.py), so that the step at its end only adds what the run did not write.
 
-    def find(x):
+    The groups do not depend on the order of adding: each pair the LSH proposes is checked once,
+    when its later member comes, and a group is named by its earliest member (_order).
+    """
+
+    def __init__(self):
+        self.lsh = MinHashLSH(threshold=CANDIDATE, num_perm=NUM_PERM, weights=(0.1, 0.9))
+        made = MinHash(num_perm=NUM_PERM, seed=1)
+        self._perms, self._scheme = made.permutations, made.scheme   # made once, shared by every MinHash
+        self.sets, self.chash, self.order = {}, {}, {}
+        self.parent = {}
+        self.stale = False   # an id added twice (its content changed within the run): start again
+
+    def has(self, doc):
+        """Return whether doc, with this content, was added."""
+        return self.chash.get(doc.id, None) == doc.chash
+
+    def add(self, doc):
+        if doc.id in self.chash:
+            self.stale = True
+            return
+        s = self.sets[doc.id] = shingles(text_of(doc))
+        self.chash[doc.id], self.order[doc.id] = doc.chash, _order(doc)
+        if not s:
+            return
+        m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32, permutations=self._perms,
+                    scheme=self._scheme)
+        m.update_batch(list(s))
+        for other in self.lsh.query(m):
+            if jaccard(s, self.sets[other]) >= THRESHOLD:
+                a, b = self._find(doc.id), self._find(other)
+                if a != b:
+                    self.parent[a] = b
+                    self.parent.setdefault(b, b)
+        self.lsh.insert(doc.id, m)
+
+    def _find(self, x):
+        parent = self.parent
         while parent.get(x, x) != x:
             parent[x] = parent.get(parent[x], parent[x])
             x = parent[x]
         return x
 
-    for doc in docs:
-        s = sets[doc.id]
-        if not s:
-            continue
-        m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32, permutations=perms, scheme=scheme)
-        m.update_batch(list(s))
-        for other in lsh.query(m):
-            if jaccard(s, sets[other]) >= THRESHOLD:
-                a, b = find(doc.id), find(other)
-                if a != b:
-                    parent[a] = b
-                    parent.setdefault(b, b)
-        lsh.insert(doc.id, m)
-    members = {}
-    by_id = {d.id: d for d in docs}
-    for doc_id in parent:
-        members.setdefault(find(doc_id), []).append(doc_id)
-    out = {}
-    for ids in members.values():
-        if len(ids) < 2:
-            continue
-        first = min((by_id[i] for i in ids), key=_order).id
-        out.update({i: first for i in ids})
-    return out
+    def groups(self):
+        """Return {id: group id} of the documents that have near-duplicates (others absent)."""
+        members = {}
+        for doc_id in self.parent:
+            members.setdefault(self._find(doc_id), []).append(doc_id)
+        out = {}
+        for ids in members.values():
+            if len(ids) >= 2:
+                first = min(ids, key=self.order.__getitem__)
+                out.update({i: first for i in ids})
+        return out
+
+
+def groups(documents):
+    """Return {id: group id} of the documents that have near-duplicates among them (others absent)."""
+    grouping = Grouping()
+    for doc in documents:
+        grouping.add(doc)
+    return grouping.groups()
 
 
 @dataclass
@@ -117,17 +143,26 @@ class DedupeReport:
     changed: list = field(default_factory=list)
 
 
-def dedupe_index(engine):
+def dedupe_index(engine, grouping=None):
     """Group the whole index's near-duplicates and store each article's group; return a DedupeReport.
 
     Reads every article through the contract (Reader.export), writes only those whose group
-    changed (Writer.put, commit): no NER, the rest of each Document as stored.
+    changed (Writer.put, commit): no NER, the rest of each Document as stored. grouping: the
+    Grouping of the articles this run wrote (build.py), each of them as the index now has it;
+    the others are added to it here.
     """
     started = time.monotonic()
     with engine.writer(fresh=False) as writer:   # first: no curation rewrite between the read and the put
         with engine.reader(batch=True) as reader:
             docs = list(reader.export(SearchRequest(sort="oldest")))
-        found = groups(docs)
+        ids = {d.id for d in docs}
+        if grouping is None or grouping.stale or any(i not in ids for i in grouping.chash) or any(
+                d.id in grouping.chash and not grouping.has(d) for d in docs):
+            grouping = Grouping()
+        for doc in docs:
+            if not grouping.has(doc):
+                grouping.add(doc)
+        found = grouping.groups()
         changed = []
         for doc in docs:
             group = found.get(doc.id, "")
