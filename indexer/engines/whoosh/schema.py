@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 
 from whoosh import fields, formats
-from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import CompositeAnalyzer, RegexTokenizer, StemmingAnalyzer, Token
 from whoosh.lang.porter import stem
 
 from ...curation import raw_keys
@@ -42,6 +42,52 @@ def fold_word(word):
     return fold(word)
 
 
+class WritingAnalyzer(CompositeAnalyzer):
+    """Whoosh's StemmingAnalyzer chain (words, lower case, stop words, stem), read in one pass
+    when an index is written.
+
+    The chain passes each word through four generators; writing, the only caller that reads a
+    whole article, gets the same tokens (text, position, boost) from one loop, and `unique` (a
+    field that records only which documents hold a word) each word once. Every other use (queries,
+    highlighting, character offsets) runs the chain itself. tests/test_whoosh_writing.py holds the
+    two to the same output on the bundled sample.
+    """
+
+    def __init__(self, stemfn, unique=False):
+        super().__init__(StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=stemfn,
+                                          cachesize=None))
+        self.unique = unique
+
+    def __call__(self, value, positions=False, chars=False, mode="", removestops=True, start_pos=0,
+                 tokenize=True, no_morph=False, **kwargs):
+        if mode != "index" or chars or not removestops or not tokenize or no_morph or kwargs.get("keeporiginal"):
+            return super().__call__(value, positions=positions, chars=chars, mode=mode, removestops=removestops,
+                                    start_pos=start_pos, tokenize=tokenize, no_morph=no_morph, **kwargs)
+        return self.written(value, positions, start_pos, kwargs)
+
+    def written(self, value, positions=False, start_pos=0, kwargs=None):
+        """Yield the tokens the chain yields for `value` in mode "index" (one Token object reused)."""
+        tokenizer, _lower, stop, stem = self.items
+        stops, shortest, longest = stop.stops, stop.min, stop.max
+        stemfn, ignore = stem._stem, stem.ignore
+        first, kept = None, []
+        for pos, match in enumerate(tokenizer.expression.finditer(value)):
+            text = match.group(0).lower()
+            if len(text) >= shortest and (longest is None or len(text) <= longest) and text not in stops:
+                if first is None:
+                    first = start_pos + pos   # StopFilter(renumber): the first kept word keeps its place
+                kept.append(text)
+        if self.unique and not positions:
+            kept = dict.fromkeys(kept)
+        t = Token(positions, False, removestops=True, mode="index", **(kwargs or {}))
+        for i, text in enumerate(kept):
+            t.text = text if text in ignore else stemfn(text)
+            t.boost, t.stopped = 1.0, False
+            if positions:
+                t.pos = first + i
+            yield t
+
+
 def text_analyzer():
     """Return the analyzer of title and body: Whoosh's StemmingAnalyzer, folding before it stems.
 
@@ -49,7 +95,7 @@ def text_analyzer():
     fast highlighter of snippets.py recognises it); stop words are ASCII, so folding first or
     after them is the same.
     """
-    return StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=fold_stem, cachesize=None)
+    return WritingAnalyzer(fold_stem)
 
 
 def words_text(title, body):
@@ -59,7 +105,7 @@ def words_text(title, body):
 
 def words_analyzer():
     """Return the analyzer of `words`: the text analyzer's words, folded and not stemmed."""
-    return StemmingAnalyzer(stoplist=STOP_WORDS, minsize=MIN_WORD_LENGTH, stemfn=fold_word, cachesize=None)
+    return WritingAnalyzer(fold_word, unique=True)
 
 
 class WORDLIST(fields.FieldType):
