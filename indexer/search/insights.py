@@ -351,7 +351,9 @@ def related(reader, request, facets=RELATED_FACETS, limit=DEFAULT_RELATED):
 
     The request's own filter values are left out (Joe Biden co-occurs with himself everywhere);
     among the CANDIDATES × limit most frequent values of each facet, the limit with the highest
-    score are kept (ties: more articles first, then the value).
+    score are kept (ties: more articles first, then the value). A value the set holds less often
+    than the index does (a score below 0: religion among war stories) is not related to it and is
+    left out: a short facet (topics) would otherwise fill its list with them.
     """
     warnings = list(request.warnings)
     skip = {name: set(request.filters.get(name, ())) | set(request.excludes.get(name, ())) for name in facets}
@@ -363,9 +365,11 @@ def related(reader, request, facets=RELATED_FACETS, limit=DEFAULT_RELATED):
         for value, count, in_index in found.values.get(name, []):
             if value in skip[name] or count <= 0:
                 continue
+            score = g2(count, found.set_size, in_index, found.index_size)
+            if score < 0:
+                continue
             values.append(RelatedValue(name, value, count, in_index,
-                                       lift(count, found.set_size, in_index, found.index_size),
-                                       g2(count, found.set_size, in_index, found.index_size)))
+                                       lift(count, found.set_size, in_index, found.index_size), score))
         values.sort(key=lambda v: (-round(v.score, 9), -v.count, v.value.casefold()))
         out[name] = values[:limit]
     return Related(found.set_size, found.index_size, out, warnings)

@@ -129,6 +129,19 @@ def test_related_leaves_out_the_selected_value_and_ranks_by_signed_g2(reader):
     assert scores == sorted(scores, reverse=True)
 
 
+def test_related_leaves_out_values_the_set_holds_less_often_than_the_index(reader):
+    # Wire C's articles: every value that co-occurs, scored by hand; those below 0 are not "related".
+    got = related(reader, request([("source", "Wire C")]), ("person", "country"), limit=50)
+    ids = expected_set((), {"source": ["Wire C"]}, {})
+    for name in ("person", "country"):
+        in_set = Counter(v for i in ids for v in values_of(BY_ID[i], name))
+        in_index = Counter(v for a in ARTICLES for v in values_of(a, name))
+        scores = {v: g2(c, len(ids), in_index[v], len(ARTICLES)) for v, c in in_set.items()}
+        assert any(score < 0 for score in scores.values()), name     # the case this test is about
+        assert {v.value for v in got.facets[name]} == {v for v, score in scores.items() if score >= 0}, name
+        assert all(v.score >= 0 for v in got.facets[name])
+
+
 def test_g2_is_zero_without_difference_and_signed_by_direction():
     assert g2(5, 10, 50, 100) == pytest.approx(0.0)
     assert g2(9, 10, 50, 100) > 0 > g2(1, 10, 50, 100)
