@@ -91,10 +91,17 @@ def cli():
               help="Articles per commit: the most an interrupted run can lose.")
 @click.option("--optimize", is_flag=True,
               help="Merge the index into one segment at the end: takes a while, makes searches faster.")
+@click.option("--resolve/--no-resolve", default=True, show_default=True,
+              help="End a run that changed the index with the index-wide resolution step (lone surnames, "
+                   "spelling variants, acronyms merged as curation changes; `curate list` shows them). "
+                   "--no-resolve skips it this run: merges made before stay until undone.")
+@click.option("--dedupe/--no-dedupe", default=True, show_default=True,
+              help="End a run that changed the index by grouping near-duplicate articles. --no-dedupe "
+                   "skips it this run: groups stored before stay as they were until a run groups again.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
 @engine_options
 def index(paths, index_dir, rebuild, prune, workers, cluster, batch_size, aliases_file, topics_file,
-          commit_every, optimize, quiet, engine, engine_url):
+          commit_every, optimize, resolve, dedupe, quiet, engine, engine_url):
     """Index the articles in PATHS (folders of .txt, .jsonl[.gz] and .csv files).
 
     Incremental: unchanged articles are skipped, changed ones replaced. Safe to interrupt;
@@ -120,7 +127,7 @@ def index(paths, index_dir, rebuild, prune, workers, cluster, batch_size, aliase
         report = run(lambda: build_index(
             paths, rebuild=rebuild, workers=workers, prune=prune, settings=settings,
             commit_every=commit_every, optimize=optimize, cluster=cluster, batch=batch_size, engine=store,
-            on_problem=lambda p: click.echo(terminal_safe(str(p)), err=True), on_progress=progress.update))
+            resolve=resolve, dedupe=dedupe, on_problem=lambda p: click.echo(terminal_safe(str(p)), err=True), on_progress=progress.update))
     except KeyboardInterrupt:
         progress.done()
         click.echo(f"interrupted: what was committed is kept in {store.describe()}; run the same command "
