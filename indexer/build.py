@@ -7,6 +7,7 @@ what was already committed.
 """
 import time
 from dataclasses import dataclass, field
+from itertools import islice
 
 from .articles import Problem, read_sources
 from .curate import BuildCuration, reusable
@@ -16,6 +17,7 @@ from .extract.analyze import CHUNK, MAX_TEXT, Analysis, Analyzer, Settings, anal
 from .extract.entities import SEAM
 
 COMMIT_EVERY = 500  # articles per commit: what a kill -9 can lose at most
+LOOKUP = CHUNK      # articles whose content hashes are looked up together (one request per index)
 
 
 @dataclass
@@ -234,15 +236,16 @@ def _analyses(writer, analyzer, articles, ner, report):
     extraction would produce again.
     """
     def with_known():
-        for article in articles:
-            yield article, _known_analysis(writer, article.chash, report)
+        while batch := list(islice(articles, LOOKUP)):
+            known = writer.documents_by_hash([a.chash for a in batch])
+            for article in batch:
+                yield article, _known_analysis(known.get(article.chash), report)
 
     yield from analyze_stream(analyzer, with_known(), **ner)
 
 
-def _known_analysis(writer, chash, report):
-    """Return the stored Analysis of a document with this content hash, or None."""
-    doc = writer.document_by_hash(chash)
+def _known_analysis(doc, report):
+    """Return the stored Analysis of doc (one with the article's content hash), or None without one."""
     if doc is None:
         return None
     report.reused += 1

@@ -95,6 +95,10 @@ class Writer(Protocol):
     def document_by_hash(self, chash: str) -> Document | None:
         """Return a document with this content hash, in this build or the live index, or None."""
 
+    def documents_by_hash(self, chashes: list[str]) -> dict[str, Document]:
+        """Return {content hash: document} of those of chashes found (document_by_hash of each,
+        in as few requests as the engine can: a run asks before each batch of NER)."""
+
     def put(self, documents: list[Document]) -> None:
         """Add or replace documents by id (the last of an id wins); visible after commit()."""
 
@@ -182,6 +186,15 @@ class BatchedWriter:
         if exc_type is not None:
             self.cancel()
         self.close()
+
+    def documents_by_hash(self, chashes):
+        # One lookup each: an engine where a lookup is a network request does them together.
+        found = {}
+        for chash in dict.fromkeys(chashes):
+            doc = self.document_by_hash(chash)
+            if doc is not None:
+                found[chash] = doc
+        return found
 
     @property
     def _batch(self):

@@ -62,6 +62,28 @@ def test_known_hashes_and_lookup_by_hash(make_engine):
         assert w.document_by_hash("no-such-hash") is None
 
 
+def test_documents_by_hash_answers_for_many_what_document_by_hash_answers_for_each(make_engine):
+    engine = load(make_engine())
+    twin = dataclasses.replace(documents()[4], id="a00-twin")     # a05's content under another id
+    with engine.writer(fresh=False) as w:
+        w.put([twin])
+        w.commit()
+    asked = ["hash-a07", "no-such-hash", "hash-a02", "hash-a07", "hash-a05"]
+    with engine.writer(fresh=False) as w:
+        found = w.documents_by_hash(asked)
+        assert set(found) == {"hash-a07", "hash-a02", "hash-a05"}
+        for chash, doc in found.items():
+            assert doc == w.document_by_hash(chash)
+        assert found["hash-a05"].id in ("a05", "a00-twin") and found["hash-a07"].person == ARTICLES[6]["person"]
+    with engine.writer(fresh=True) as w:          # a rebuild: this build first, then the live index
+        w.put([dataclasses.replace(documents()[1], id="b02", title="rebuilt")])
+        w.commit()
+        found = w.documents_by_hash(["hash-a02", "hash-a03", "nothing"])
+        assert (found["hash-a02"].id, found["hash-a03"].id) == ("b02", "a03") and "nothing" not in found
+        assert found["hash-a02"] == w.document_by_hash("hash-a02")
+        w.discard()
+
+
 def test_cancel_drops_what_was_not_committed(make_engine):
     engine = load(make_engine())
     with engine.writer(fresh=False) as w:

@@ -65,6 +65,23 @@ class OpenSearchWriter(BatchedWriter):
                 return from_source(hits[0]["_source"])
         return None
 
+    def documents_by_hash(self, chashes):
+        """One search per index for a whole batch (document_by_hash's answer for each: the lowest id
+        of that content, this build before the live index), not one per article."""
+        found, todo = {}, list(dict.fromkeys(chashes))
+        for index in self._lookup:
+            if not todo:
+                break
+            with self.store.failures(f"looking up {len(todo)} content hashes in {index}"):
+                result = self.client.search(index=index, body={
+                    "query": {"terms": {"chash": todo}}, "size": len(todo), "sort": [{"id": "asc"}],
+                    "collapse": {"field": "chash"}})
+            for hit in result["hits"]["hits"]:
+                doc = from_source(hit["_source"])
+                found.setdefault(doc.chash, doc)
+            todo = [c for c in todo if c not in found]
+        return found
+
     def documents_with_raw(self, keys):
         return curation.documents_with_raw(self.store, self.index, keys)
 
