@@ -291,7 +291,10 @@ SCHEMAS = {
             **{name: text_array() for name in EXPORTED_LISTS},
             "sources": text_array(),
             "mentions": {"type": "array", "items": {"type": "array"},
-                         "description": "[field, start, end, facet, value]: where each entity is named."},
+                         "description": "[field, start, end, facet, value] or, for a surname several people "
+                                        "share, [field, start, end, facet, value, reading]: where each entity "
+                                        "is named, and how a shared surname was read "
+                                        "({written, as, why, named})."},
             "topics": {"type": "array", "items": {"type": "object"},
                        "description": "{label, score, evidence, children}: the IPTC topics and why."},
             "more_like_this": {"type": "array", "items": {
