@@ -87,7 +87,7 @@ def cli():
               help="Aliases file: merge or hide facet values (see docs/ALIASES.md).")
 @click.option("--topics", "topics_file", type=click.Path(exists=True, dir_okay=False),
               help="Your own IPTC-format topics file instead of the shipped one (see docs/TOPICS.md).")
-@click.option("--commit-every", default=500, show_default=True, type=click.IntRange(1),
+@click.option("--commit-every", default=2000, show_default=True, type=click.IntRange(1),
               help="Articles per commit: the most an interrupted run can lose.")
 @click.option("--optimize", is_flag=True,
               help="Merge the index into one segment at the end: takes a while, makes searches faster.")

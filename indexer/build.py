@@ -16,7 +16,11 @@ from .engines import EngineConfig, open_engine
 from .extract.analyze import CHUNK, MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
 from .extract.entities import SEAM
 
-COMMIT_EVERY = 500  # articles per commit: what a kill -9 can lose at most
+# Articles per commit: what a kill -9 can lose at most (at 2,000, under a minute of NER on two
+# cores). Each commit is a Whoosh segment, and Whoosh merges small segments by re-writing them:
+# with 500 its merges made writing all of Reuters cost 8.1 CPU ms per article, with 2,000 3.2
+# (docs/BENCHMARKS.md, session 4).
+COMMIT_EVERY = 2000
 LOOKUP = CHUNK      # articles whose content hashes are looked up together (one request per index)
 
 

@@ -43,3 +43,10 @@ def test_no_resolve_and_no_dedupe_skip_both_steps(tmp_path):
     output, dups, by = index(tmp_path, "--no-resolve", "--no-dedupe")
     assert "index-wide resolution" not in output and "near-duplicates" not in output
     assert "resolve" not in by and set(dups.values()) == {""}
+
+
+def test_the_clis_commit_batch_is_the_builds():
+    from indexer.build import COMMIT_EVERY
+
+    option = next(p for p in app.index.params if p.name == "commit_every")
+    assert option.default == COMMIT_EVERY
