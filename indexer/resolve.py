@@ -166,12 +166,18 @@ def org_merges(counts, gaz):
     return out
 
 
-def country_context(engine, facet, value):
-    """(The country most articles with this value name, the share of its articles that do) or (None, 0)."""
+def country_context(engine, facet, value, articles=None):
+    """(The country most articles with this value name, the share of its articles that do) or (None, 0).
+
+    articles: how many articles hold the value, when the caller has counted it already (counting
+    it again counts the whole facet over the index: its own filter does not narrow it; 60% of
+    the step on Reuters)."""
     with engine.reader(batch=True) as reader:
-        total, _ = reader.facet_values(SearchRequest(filters={facet: [value]}), facet, limit=1)
+        if articles is None:
+            total, _ = reader.facet_values(SearchRequest(filters={facet: [value]}), facet, limit=1)
+            articles = total[0][1] if total else 0
         top, _ = reader.facet_values(SearchRequest(filters={facet: [value]}), "country", limit=1)
-    n = total[0][1] if total else 0
+    n = articles
     if not top or not n:
         return None, 0.0
     return top[0][0], top[0][1] / n
@@ -183,8 +189,9 @@ def resolve_index(engine, gaz=None):
     Return the Merges made (none that the curation already names in any way)."""
     from .curate import replace_all
 
-    merges = propose(values_of(engine, "person"), values_of(engine, "org"), gaz,
-                     context=lambda facet, value: country_context(engine, facet, value))
+    counts = {"person": values_of(engine, "person"), "org": values_of(engine, "org")}
+    merges = propose(counts["person"], counts["org"], gaz, context=lambda facet, value: country_context(
+        engine, facet, value, counts.get(facet, {}).get(value)))
     made = []
 
     def add(curation):

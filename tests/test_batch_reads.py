@@ -50,3 +50,20 @@ def test_resolution_and_near_duplicates_read_the_whole_index_however_busy_the_ma
     with engine.reader(batch=True) as r:
         assert r.document("d1").dup == "d0"
     engine.close()
+
+
+def test_country_context_with_the_count_known_gives_what_counting_it_again_gives(tmp_path):
+    from handmade import ARTICLES, documents
+    from indexer.resolve import country_context, values_of
+
+    engine = WhooshEngine(tmp_path)
+    with engine.writer(fresh=True) as w:
+        w.put(documents(ARTICLES))
+        w.commit()
+        w.publish()
+    for facet in ("org", "person"):
+        counts = values_of(engine, facet)
+        assert counts
+        for value, n in counts.items():
+            assert country_context(engine, facet, value, n) == country_context(engine, facet, value)
+    engine.close()
