@@ -9,7 +9,6 @@ NAME-curation index) on the test cluster for OpenSearch. One test runs the real 
 import json
 import os
 import re
-import secrets
 import socket
 import subprocess
 import sys
@@ -20,12 +19,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from indexer.engines import EngineConfig, open_engine
+from indexer.engines import open_engine
 from web import create_app
 from web.serve import warm
 
-from clusters import OPENSEARCH_URL, need_opensearch
-from handmade import ARTICLES, load
+from clusters import OPENSEARCH_URL, loaded_config
+from handmade import ARTICLES
 from served import served
 from test_accessibility import WIDTHS, axe_violations
 
@@ -43,17 +42,8 @@ BIDEN = count("person", "Joe Biden")
 @pytest.fixture(params=["whoosh", "opensearch"])
 def engine_config(request, tmp_path):
     """A fresh index of the handmade articles on one engine; the cluster's indexes are dropped after."""
-    if request.param == "whoosh":
-        config = EngineConfig(index_dir=str(tmp_path / "ix"))
-    else:
-        need_opensearch()
-        config = EngineConfig(engine="opensearch", engine_url=[OPENSEARCH_URL],
-                              index_name=f"fw-curb-{secrets.token_hex(4)}", shards=2, replicas=1)
-    engine = load(open_engine(config))
-    yield config
-    if hasattr(engine, "drop"):
-        engine.drop()       # the versioned indexes, the alias and NAME-curation
-    engine.close()
+    with loaded_config(request.param, tmp_path, "fw-curb", shards=2, replicas=1) as config:
+        yield config
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ Each test gets a fresh copy of the handmade articles on each engine, since chang
 """
 import base64
 import re
-import secrets
 from collections import Counter
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from indexer.engines import EngineConfig, open_engine
 from web import create_app
 
-from clusters import OPENSEARCH_URL, need_opensearch
+from clusters import loaded_config
 from handmade import ARTICLES, load
 
 TOKEN = "a-long-curation-token-0123456789"
@@ -20,17 +19,8 @@ TOKEN = "a-long-curation-token-0123456789"
 
 @pytest.fixture(params=["whoosh", "opensearch"])
 def engine_config(request, tmp_path):
-    if request.param == "whoosh":
-        config = EngineConfig(index_dir=str(tmp_path / "ix"))
-    else:
-        need_opensearch()
-        config = EngineConfig(engine="opensearch", engine_url=[OPENSEARCH_URL],
-                              index_name=f"fw-cur-{secrets.token_hex(4)}", shards=1, replicas=0)
-    engine = load(open_engine(config))
-    yield config
-    if hasattr(engine, "drop"):
-        engine.drop()
-    engine.close()
+    with loaded_config(request.param, tmp_path, "fw-cur") as config:
+        yield config
 
 
 @pytest.fixture
