@@ -1,4 +1,4 @@
-"""Time bare spaCy NER (tok2vec + ner) over a corpus; run it under each spaCy version to compare.
+"""Time bare spaCy NER (the pipeline indexer.extract.nlp.load_nlp() loads: ner alone) over a corpus; run it under each spaCy version to compare.
 
 usage: python bench/ner_speed.py [--rounds 3] [--limit N] [CORPUS.jsonl]
 Prints the spaCy version, words/s per round and the median.

