@@ -152,7 +152,9 @@ class _Run:
                     self.report.updated += 1
                 else:
                     self.report.added += 1
-            in_batch[article.id] = Document.from_article(article, analysis)  # the last of an id wins
+            doc = in_batch[article.id] = Document.from_article(article, analysis)  # the last of an id wins
+            if self.grouping is not None:   # now, not at the commit: the last one's waits for nothing
+                self.grouping.add(doc)
             if len(in_batch) >= commit_every:
                 self._commit(in_batch)
             if on_progress:
@@ -163,9 +165,6 @@ class _Run:
         docs = self.curation.apply(in_batch.values())
         self.writer.put(docs)
         self.writer.commit()
-        if self.grouping is not None:
-            for doc in docs:
-                self.grouping.add(doc)
         in_batch.clear()
 
     def finish(self, prune):

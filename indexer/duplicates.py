@@ -79,6 +79,7 @@ class Grouping:
         made = MinHash(num_perm=NUM_PERM, seed=1)
         self._perms, self._scheme = made.permutations, made.scheme   # made once, shared by every MinHash
         self.sets, self.chash, self.order = {}, {}, {}
+        self.dup = {}      # id -> the group the document was written with
         self.parent = {}
         self.stale = False   # an id added twice (its content changed within the run): start again
 
@@ -86,12 +87,19 @@ class Grouping:
         """Return whether doc, with this content, was added."""
         return self.chash.get(doc.id, None) == doc.chash
 
+    def covers(self, known):
+        """Return whether this grouping holds every document of an index, {id: content hash}
+        (Writer.known_hashes), with that content, and nothing else."""
+        return not self.stale and len(known) == len(self.chash) and all(
+            self.chash.get(doc_id, None) == chash for doc_id, chash in known.items())
+
     def add(self, doc):
         if doc.id in self.chash:
             self.stale = True
             return
         s = self.sets[doc.id] = shingles(text_of(doc))
         self.chash[doc.id], self.order[doc.id] = doc.chash, _order(doc)
+        self.dup[doc.id] = doc.dup or ""
         if not s:
             return
         m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32, permutations=self._perms,
@@ -149,29 +157,44 @@ def dedupe_index(engine, grouping=None):
     Reads every article through the contract (Reader.export), writes only those whose group
     changed (Writer.put, commit): no NER, the rest of each Document as stored. grouping: the
     Grouping of the articles this run wrote (build.py), each of them as the index now has it;
-    the others are added to it here.
+    the others are added to it here. When the run wrote every article the index holds, only
+    those whose group changed are read.
     """
     started = time.monotonic()
     with engine.writer(fresh=False) as writer:   # first: no curation rewrite between the read and the put
-        with engine.reader(batch=True) as reader:
-            docs = list(reader.export(SearchRequest(sort="oldest")))
-        ids = {d.id for d in docs}
-        if grouping is None or grouping.stale or any(i not in ids for i in grouping.chash) or any(
-                d.id in grouping.chash and not grouping.has(d) for d in docs):
-            grouping = Grouping()
-        for doc in docs:
-            if not grouping.has(doc):
-                grouping.add(doc)
-        found = grouping.groups()
-        changed = []
-        for doc in docs:
-            group = found.get(doc.id, "")
-            if (doc.dup or "") != group:
-                doc.dup = group
-                changed.append(doc)
+        known = writer.known_hashes()
+        if grouping is not None and grouping.covers(known):
+            # The run wrote every article the index holds (a first build): its grouping is the
+            # whole index's, and it knows the group each was written with. Only the articles whose
+            # group changed are read (exporting all of Reuters was a third of the step).
+            found = grouping.groups()
+            with engine.reader(batch=True) as reader:
+                changed = [reader.document(doc_id) for doc_id in known
+                           if found.get(doc_id, "") != grouping.dup[doc_id]]
+            articles = len(known)
+        else:
+            found, changed, articles = _regroup(engine, grouping)
+        for doc in changed:
+            doc.dup = found.get(doc.id, "")
         if changed:
             writer.put(changed)
             writer.commit()
-    return DedupeReport(articles=len(docs), grouped=len(found), groups=len(set(found.values())),
+    return DedupeReport(articles=articles, grouped=len(found), groups=len(set(found.values())),
                         rewritten=len(changed), seconds=time.monotonic() - started,
                         changed=[d.id for d in changed])
+
+
+def _regroup(engine, grouping):
+    """Return (groups, documents whose stored group differs, articles) over the whole index, read
+    through the contract: grouping's articles are kept where the index has them as it has them."""
+    with engine.reader(batch=True) as reader:
+        docs = list(reader.export(SearchRequest(sort="oldest")))
+    ids = {d.id for d in docs}
+    if grouping is None or grouping.stale or any(i not in ids for i in grouping.chash) or any(
+            d.id in grouping.chash and not grouping.has(d) for d in docs):
+        grouping = Grouping()
+    for doc in docs:
+        if not grouping.has(doc):
+            grouping.add(doc)
+    found = grouping.groups()
+    return found, [d for d in docs if (d.dup or "") != found.get(d.id, "")], len(docs)

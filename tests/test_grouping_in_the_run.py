@@ -79,3 +79,35 @@ def test_an_incremental_run_puts_a_new_version_in_the_group_of_articles_it_did_n
     engine = WhooshEngine(index)
     assert stored_groups(engine) == {"d1": "d1", "d9": "d1", "o1": "", "f1": ""}
     engine.close()
+
+
+def test_a_grouping_covers_an_index_only_with_every_document_as_the_index_has_it():
+    docs = documents()
+    run = Grouping()
+    for doc in docs:
+        run.add(doc)
+    known = {d.id: d.chash for d in docs}
+    assert run.covers(known)
+    assert not run.covers({**known, "new": "h"})                          # one more in the index
+    assert not run.covers({i: c for i, c in known.items() if i != docs[0].id})   # one fewer
+    assert not run.covers({**known, docs[0].id: "changed-since"})          # other content
+    run.add(docs[0])                                                        # an id twice: stale
+    assert not run.covers(known)
+
+
+def test_a_first_build_that_wrote_every_article_stores_the_whole_groups_and_rewrites_only_them(tmp_path):
+    docs = documents()
+    engine = load(tmp_path, docs)
+    run = Grouping()
+    for doc in docs:
+        run.add(doc)
+    report = dedupe_index(engine, run)
+    assert stored_groups(engine) == GROUPS
+    assert (report.articles, report.rewritten) == (len(docs), sum(1 for g in GROUPS.values() if g))
+    assert sorted(report.changed) == sorted(i for i, g in GROUPS.items() if g)
+    again = Grouping()
+    with engine.reader(batch=True) as r:
+        for doc in r.export(SearchRequest()):
+            again.add(doc)
+    assert dedupe_index(engine, again).rewritten == 0    # written with their groups: nothing to do
+    engine.close()
