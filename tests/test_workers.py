@@ -155,7 +155,7 @@ def test_watchdog_ends_a_worker_whose_parent_is_gone_without_prctl():
 
 
 def test_one_worker_whose_parent_extracts_gives_what_ner_in_one_process_gives():
-    """With one worker the parent extracts from the worker's DocBin (analyze._pooled): the same
+    """With one worker the parent extracts from the entities the worker found (analyze._pooled): the same
     Analysis, article for article, as NER and extraction in one process; with two workers too."""
     from indexer.articles import read_sources
     from indexer.extract.analyze import Analyzer, analyze_stream
