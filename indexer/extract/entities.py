@@ -19,6 +19,7 @@ from .lexicon import EDGE_PUNCT
 from .orgs import find_orgs, scan_orgs
 from .persons import find_persons
 from .places import CountryHits, add_span_countries, scan_caps_title, scan_countries, scan_index
+from .tokens import tokens_of
 
 EXTRACTOR_VERSION = 5
 
@@ -101,14 +102,12 @@ class _Run:
         self.ex, self.gaz, self.doc = ex, ex.gaz, doc
         self.dateline = dateline
         # Doc.text and Token attributes are rebuilt on every access: read them once per article.
-        self.text = doc.text
+        self.tokens = tokens_of(doc)
+        self.text = self.tokens.text
         # SEAM after the title, or a bare blank line (texts made before SEAM; tests of old Docs)
         sep = len(SEAM) if self.text.startswith(SEAM, title_len) else 2
         self.title_len, self.body_off = title_len, title_len + sep
-        self.words, self.lowers = [], []
-        for t in doc:
-            self.words.append(t.text)
-            self.lowers.append(t.lower_)
+        self.words, self.lowers = self.tokens.words, self.tokens.lowers
         title = self.text[:title_len]
         letters = [c for c in title if c.isalpha()]
         self.caps_title = len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.9
@@ -117,7 +116,7 @@ class _Run:
 
     def run(self):
         doc, gaz, hits, words, lowers = self.doc, self.gaz, self.hits, self.words, self.lowers
-        ents = doc.ents
+        ents = self.tokens.ents
         spans = [s for s in (_clean(e, self.text, self.title_len) for e in ents) if s is not None]
         if self.caps_title:
             spans = [s for s in spans if s.start >= self.title_len]
@@ -139,9 +138,10 @@ class _Run:
         hits["org"].extend(scan_orgs(doc, self.text, covered, gaz, persons))
         # An ALL-CAPS wire title is left to scan_caps_title: country names and the body's surnames only.
         scan_countries(doc, gaz, self.ex._scan_first, covered, self.body_off if self.caps_title else 0, countries,
-                       words, lowers)
+                       words, lowers, self.tokens)
         if self.caps_title:
-            title_countries, title_persons = scan_caps_title(doc, gaz, self.title_len, self.body_off, hits["person"])
+            title_countries, title_persons = scan_caps_title(doc, gaz, self.title_len, self.body_off, hits["person"],
+                                                             self.tokens)
             hits["country"].extend(title_countries)
             hits["person"].extend(title_persons)
         return self._finish()
@@ -186,8 +186,9 @@ class _Run:
 def _clean(ent, doc_text=None, title_len=None):
     """Strip "the", possessives, edge punctuation and line breaks; return None for nothing left.
 
-    `doc_text` is the Doc's text if the caller has it: slicing it is cheaper than Span.text. An
-    entity that runs from the title into SEAM ends with the title ("Salling Group A/S" + ".")."""
+    `ent` is a spaCy Span or a tokens.Ent (then pass `doc_text`); `doc_text` is the Doc's text if the
+    caller has it: slicing it is cheaper than Span.text. An entity that runs from the title into SEAM
+    ends with the title ("Salling Group A/S" + ".")."""
     start = ent.start_char
     end = ent.end_char
     label = ent.label_

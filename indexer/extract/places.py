@@ -4,10 +4,13 @@ The gazetteer (countries.py) answers what a name means; this module decides when
 text counts: not a language or currency after a demonym, not inside a company name, not a sea. A span
 is an indexer.entities._Span; `doc` is the spaCy Doc of `title + "\\n\\n" + body`.
 """
+from bisect import bisect_left
+
 from .countries import fold
 from .lexicon import (AMBIGUOUS_COUNTRY_WORDS, COMPANY_WORDS, DEMONYM_NEXT_STOP, DEMONYM_PREV_STOP,
                              GEORGIA_CUES, LANGUAGES, NAME_LIKE_COUNTRIES, PUBLIC_BODY_WORDS, STYLE_WORDS,
                              WATER_WORDS)
+from .tokens import tokens_of
 
 # Labels whose entities are handled by their label; inside names of things a country doesn't count.
 _SCAN_SKIP_LABELS = {"GPE", "LOC", "NORP", "ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE", "FAC"}
@@ -142,21 +145,18 @@ def org_country(s, gaz):
     return None
 
 
-def scan_countries(doc, gaz, first, covered, from_char, countries, words=None, lowers=None):
+def scan_countries(doc, gaz, first, covered, from_char, countries, words=None, lowers=None, tokens=None):
     """Count country names, codes and demonyms the model did not label GPE/NORP (or labelled oddly).
 
     `first` is scan_index(gaz); `covered` the entity label of each token (None outside entities);
-    tokens before doc char `from_char` are not read. `words` / `lowers` are the tokens' text and
-    lower_ when the caller has them (a Token is built anew on every doc[i]).
+    tokens before doc char `from_char` are not read. `tokens` is the Doc's tokens.Tokens (`words` /
+    `lowers`, the tokens' text and lower_, are read from it; they stay for callers that pass them).
     """
-    if words is None:
-        words = [t.text for t in doc]
-    if lowers is None:
-        lowers = [t.lower_ for t in doc]
-    start_tok = 0
-    while start_tok < len(doc) and doc[start_tok].idx < from_char:
-        start_tok += 1
-    i, n_tok = start_tok, len(doc)
+    tokens = tokens or tokens_of(doc)
+    words = tokens.words if words is None else words
+    lowers = tokens.lowers if lowers is None else lowers
+    n_tok = len(tokens)
+    i = bisect_left(tokens.idx, from_char)   # the first token at or after from_char
     while i < n_tok:
         low = lowers[i]
         if low not in first or not words[i][:1].isupper():
@@ -164,15 +164,16 @@ def scan_countries(doc, gaz, first, covered, from_char, countries, words=None, l
             continue
         matched = False
         for n in range(min(first[low], n_tok - i), 0, -1):
-            span = doc[i:i + n]
-            hit = gaz.name(span.text)
+            text = tokens.span_text(i, i + n)   # doc[i:i + n].text, without building the Span
+            hit = gaz.name(text)
             if hit is None:
-                if gaz.has_place(span.text):
+                if gaz.has_place(text):
                     i += n   # a place name ("New Jersey") hides the country name inside it
                     matched = True
                     break
                 continue
             labels = {covered[j] for j in range(i, i + n)}
+            span = doc[i:i + n]
             if is_scan_ok(span, hit, labels, doc, gaz):
                 countries.add(span.start_char, span.end_char, hit)
             i += n
@@ -206,30 +207,34 @@ def is_scan_ok(span, hit, labels, doc, gaz):
     return True
 
 
-def scan_caps_title(doc, gaz, title_len, body_off, person_hits):
+def scan_caps_title(doc, gaz, title_len, body_off, person_hits, tokens=None):
     """ALL-CAPS wire titles: country names and the surnames of the body's people.
 
-    Return (country hits, person hits) found in the title; `person_hits` are the article's so far.
+    Return (country hits, person hits) found in the title; `person_hits` are the article's so far;
+    `tokens` the Doc's tokens.Tokens.
     """
+    tokens = tokens or tokens_of(doc)
+    words, idx, n_tok = tokens.words, tokens.idx, len(tokens)
     surnames = {}
     for start, end, value in person_hits:
         if start >= body_off:
             surnames.setdefault(value.split()[-1].upper(), value)
     countries, persons = [], []
     i = 0
-    while i < len(doc) and doc[i].idx < title_len:
-        t = doc[i]
+    while i < n_tok and idx[i] < title_len:
         for n in (3, 2, 1):
-            span = doc[i:i + n]
-            if span.end_char > title_len:
+            j = min(i + n, n_tok)   # doc[i:i + n] ends at the Doc's end
+            end_char = tokens.end_char(j - 1)
+            if end_char > title_len:
                 continue
-            hit = gaz.name(span.text)
-            if hit and hit.kind != "demonym" and fold(span.text) not in AMBIGUOUS_COUNTRY_WORDS:
-                countries.append((span.start_char, span.end_char, hit.country))
+            text = tokens.span_text(i, j)
+            hit = gaz.name(text)
+            if hit and hit.kind != "demonym" and fold(text) not in AMBIGUOUS_COUNTRY_WORDS:
+                countries.append((idx[i], end_char, hit.country))
                 i += n - 1
                 break
         else:
-            if t.text in surnames:
-                persons.append((t.idx, t.idx + len(t.text), surnames[t.text]))
+            if words[i] in surnames:
+                persons.append((idx[i], idx[i] + len(words[i]), surnames[words[i]]))
         i += 1
     return countries, persons

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .topics_data import (MAX_PHRASE, SHIPPED, SHIPPED_CUES, Normaliser, TopicsError,
                           build_lexicon, read_concepts, read_cues, same_word)
+from .tokens import tokens_of
 from .topics_model import SHIPPED_WEIGHTS, Model, keep_rules
 
 __all__ = ["Settings", "Topic", "TopicClassifier", "TopicsError"]
@@ -114,7 +115,10 @@ class TopicClassifier:
         self.lexicon = build_lexicon(concepts, self.norm, settings.definition_weight,
                                      settings.definition_support, settings.size_power)
         self.max_len = max(len(t) for t in self.lexicon) if self.lexicon else 1
-        self._firsts = frozenset(t[0] for t in self.lexicon)   # no term starts elsewhere: skip the word
+        # first stem of a term -> the longest term that starts with it; no term starts elsewhere: skip the word
+        self._longest = {}
+        for t in self.lexicon:
+            self._longest[t[0]] = min(max(self._longest.get(t[0], 0), len(t)), self.max_len, MAX_PHRASE)
         tops = model.tops if model is not None else []
         self._top_ix = {q: k for k, q in enumerate(tops)}
         self._keep = frozenset(k for k, q in enumerate(tops) if concepts[q].label in settings.keep_chosen)
@@ -156,38 +160,41 @@ class TopicClassifier:
         `words`, if given, receives every content stem outside names: stem -> Word.
         """
         s = self.settings
+        tokens = tokens_of(doc)   # a Token is built anew on every doc[i]: read their attributes once
         weight = {}
-        for ent in doc.ents:
+        for ent in tokens.ents:
             w = s.org_weight if ent.label_ == "ORG" else 0.0 if ent.label_ in SKIP_ENTS else 1.0
             for i in range(ent.start, ent.end):
                 weight[i] = w
         # content words only, each with its weight and place; a stop word does not break a phrase
         seq = []
         word = self.norm.word
-        for i, tok in enumerate(doc):   # i == tok.i, without building it again
-            if tok.is_alpha and (st := word(tok.lower_)):
-                seq.append((st, w := weight.get(i, 1.0), i, tok.idx < title_len))
+        for i, (alpha, lower, at) in enumerate(zip(tokens.alpha, tokens.lowers, tokens.idx)):
+            if alpha and (st := word(lower)):
+                seq.append((st, w := weight.get(i, 1.0), i, at < title_len))
                 if words is not None and w > 0:
-                    c = words.get(st) or words.setdefault(st, Word(tok.lower_))
-                    if tok.idx < title_len:
+                    c = words.get(st) or words.setdefault(st, Word(lower))
+                    if at < title_len:
                         c.title += w
                     else:
                         c.body += w
         found: dict[tuple, Match] = {}
-        firsts = self._firsts
+        longest, lexicon = self._longest, self.lexicon
+        stems = [x[0] for x in seq]
         i = 0
         while i < len(seq):
-            if seq[i][0] not in firsts:
+            most = longest.get(stems[i])
+            if most is None:
                 i += 1
                 continue
-            for n in range(min(self.max_len, MAX_PHRASE, len(seq) - i), 0, -1):
-                span = seq[i:i + n]
-                term = tuple(x[0] for x in span)
+            for n in range(min(most, len(seq) - i), 0, -1):
+                term = tuple(stems[i:i + n])
                 # a phrase may have stop words inside ("act of terror"), but not a whole clause
-                if term in self.lexicon and (n == 1 or span[-1][2] - span[0][2] < 2 * n):
+                if term in lexicon and (n == 1 or seq[i + n - 1][2] - seq[i][2] < 2 * n):
+                    span = seq[i:i + n]
                     w = min(x[1] for x in span)
                     if w > 0:
-                        text = doc[span[0][2]:span[-1][2] + 1].text
+                        text = tokens.span_text(span[0][2], span[-1][2] + 1)
                         m = found.setdefault(term, Match(text))
                         form = text.lower()
                         if span[0][3]:
