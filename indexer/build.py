@@ -6,6 +6,7 @@ index with atomic commits. Either way a killed run leaves a usable index, and th
 what was already committed.
 """
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -15,6 +16,7 @@ from .document import Document
 from .engines import EngineConfig, open_engine
 from .extract.analyze import CHUNK, MAX_TEXT, Analysis, Analyzer, Settings, analyze_stream
 from .extract.entities import SEAM
+from .resolve import FACETS as RESOLVED
 
 # Articles per commit: what a kill -9 can lose at most (at 2,000, under a minute of NER on two
 # cores). Each commit is a Whoosh segment, and Whoosh merges small segments by re-writing them:
@@ -83,11 +85,12 @@ def build_index(sources, index_dir=None, rebuild=False, workers=1, prune=False, 
             run.write(run.pending(sources), ner, commit_every, on_progress)
             if optimize:
                 writer.optimize()
-            run.curation.finish(writer, resumed=run.fresh and bool(run.known))
+            recurated = run.curation.finish(writer, resumed=run.fresh and bool(run.known))
             run.finish(prune)
         if resolve and (run.report.published or not run.fresh) and (
                 run.report.added or run.report.updated or run.report.removed):
-            run.report.resolved = _resolve(engine, run.report)
+            counts = run.counts() if not recurated else None
+            run.report.resolved = _resolve(engine, run.report, counts)
         if dedupe and (run.report.published or not run.fresh) and (
                 run.report.added or run.report.updated or run.report.removed):
             _dedupe(engine, run.report, run.grouping)
@@ -108,6 +111,17 @@ class _Run:
         self.known = writer.known_hashes()  # id -> chash before this run
         self.seen = {}  # id -> (origin, where, chash) of what this run read
         self.grouping = None   # duplicates.Grouping of what this run wrote, when it groups them
+        # {facet: Counter of values} of what this run wrote, as written, for the resolution step;
+        # None once an id was written twice (the counts would hold both versions)
+        self.values = {facet: Counter() for facet in RESOLVED}
+        self.written = set()
+
+    def counts(self):
+        """{facet: {value: articles}} over the whole index, when this run wrote all of it (a first
+        build, not resumed), else None: the resolution step then counts over the index."""
+        if not self.fresh or self.known or self.values is None or self.report.removed:
+            return None
+        return {facet: dict(c) for facet, c in self.values.items()}
 
     def problem(self, p):
         self.report.problems.append(p)
@@ -165,6 +179,14 @@ class _Run:
         docs = self.curation.apply(in_batch.values())
         self.writer.put(docs)
         self.writer.commit()
+        if self.values is not None:
+            for doc in docs:
+                if doc.id in self.written:
+                    self.values = None
+                    break
+                self.written.add(doc.id)
+                for facet, counter in self.values.items():
+                    counter.update(set(getattr(doc, facet)))
         in_batch.clear()
 
     def finish(self, prune):
@@ -200,14 +222,14 @@ class _Run:
         return len(gone)
 
 
-def _resolve(engine, report):
+def _resolve(engine, report, counts=None):
     """Run the index-wide resolution step; return its merges, noting what it did or why it could not."""
     from .errors import FacetwireError
     from .resolve import resolve_index
 
     started = time.monotonic()
     try:
-        merges = resolve_index(engine)
+        merges = resolve_index(engine, counts=counts)
     except FacetwireError as err:   # a curation change or a long writer in the way: the next run retries
         report.notes.append(f"index-wide resolution not done: {err}")
         return []

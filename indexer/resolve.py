@@ -183,13 +183,18 @@ def country_context(engine, facet, value, articles=None):
     return top[0][0], top[0][1] / n
 
 
-def resolve_index(engine, gaz=None):
+FACETS = ("person", "org")   # the facets whose values this step merges
+
+
+def resolve_index(engine, gaz=None, counts=None):
     """Add the merges the index calls for to its curation and rewrite what they touch.
 
+    counts: {facet: {value: articles}} of FACETS over the whole index, when the caller has them
+    (a first build counts what it writes); otherwise the index counts them.
     Return the Merges made (none that the curation already names in any way)."""
     from .curate import replace_all
 
-    counts = {"person": values_of(engine, "person"), "org": values_of(engine, "org")}
+    counts = counts or {facet: values_of(engine, facet) for facet in FACETS}
     merges = propose(counts["person"], counts["org"], gaz, context=lambda facet, value: country_context(
         engine, facet, value, counts.get(facet, {}).get(value)))
     made = []

@@ -126,3 +126,43 @@ def test_stats_lists_what_the_index_wide_step_merged(tmp_path, analyzer):
     result = CliRunner().invoke(app.cli, ["stats", "--index-dir", str(ix)])
     assert result.exit_code == 0, result.output
     assert "merge person 'Merkel' into 'Angela Merkel'  (index-wide resolution)" in result.output
+
+
+def test_a_first_build_resolves_from_its_own_counts_exactly_as_from_the_index(tmp_path, analyzer):
+    """A first build counts the values it writes (build._Run.counts) instead of counting them over
+    the index: the same counts, so the same merges as the step run later over the same index."""
+    from indexer.build import _Run
+    from indexer.resolve import FACETS, resolve_index, values_of
+
+    src = tmp_path / "src"
+    src.mkdir()
+    _write(src / "a.jsonl", ARTICLES + [dict(a, id=a["id"] + "-again") for a in ARTICLES[:4]])
+    seen = {}
+    counts = _Run.counts
+
+    def keep(run):
+        seen["counts"] = counts(run)
+        return seen["counts"]
+
+    _Run.counts = keep
+    try:
+        first = build_index([src], tmp_path / "first", analyzer=analyzer, workers=0, commit_every=3)
+    finally:
+        _Run.counts = counts
+    later = build_index([src], tmp_path / "later", analyzer=analyzer, workers=0, resolve=False)
+    assert later.resolved == []
+    engine = open_engine(EngineConfig(index_dir=str(tmp_path / "later")))
+    try:
+        assert seen["counts"] == {facet: values_of(engine, facet) for facet in FACETS}
+        assert seen["counts"]["person"]["Angela Merkel"] == 4
+        assert resolve_index(engine) == first.resolved and first.resolved
+    finally:
+        engine.close()
+    # an incremental run did not write the whole index: it counts over the index
+    _write(src / "b.jsonl", [{"id": "m9", "title": "Visit", "body": "Chancellor Angela Merkel visited Rome."}])
+    _Run.counts = keep
+    try:
+        build_index([src], tmp_path / "first", analyzer=analyzer, workers=0)
+    finally:
+        _Run.counts = counts
+    assert seen["counts"] is None
