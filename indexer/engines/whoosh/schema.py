@@ -7,6 +7,7 @@ that `*ovid` finds covid and not provided, and did-you-mean suggests words peopl
 store.py writes the format beside each index and refuses to search an index of another one.
 """
 import json
+import re
 from functools import lru_cache
 
 from whoosh import fields, formats
@@ -42,6 +43,21 @@ def fold_word(word):
     return fold(word)
 
 
+# Whoosh's word pattern (RegexTokenizer's default), with its group not capturing: findall then
+# gives the whole matches, the ones finditer finds (a group matches the same text either way).
+WORD_PATTERN = r"[\w\*]+(\.?[\w\*]+)*"
+WORD_PATTERN_WHOLE = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", re.UNICODE)
+
+
+def matched_words(expression, value):
+    """Return the texts of the matches of `expression` in `value`, in order."""
+    if expression.pattern == WORD_PATTERN and expression.flags == WORD_PATTERN_WHOLE.flags:
+        return WORD_PATTERN_WHOLE.findall(value)
+    if not expression.groups:
+        return expression.findall(value)
+    return [match.group(0) for match in expression.finditer(value)]
+
+
 class WritingAnalyzer(CompositeAnalyzer):
     """Whoosh's StemmingAnalyzer chain (words, lower case, stop words, stem), read in one pass
     when an index is written.
@@ -67,25 +83,50 @@ class WritingAnalyzer(CompositeAnalyzer):
 
     def written(self, value, positions=False, start_pos=0, kwargs=None):
         """Yield the tokens the chain yields for `value` in mode "index" (one Token object reused)."""
-        tokenizer, _lower, stop, stem = self.items
-        stops, shortest, longest = stop.stops, stop.min, stop.max
-        stemfn, ignore = stem._stem, stem.ignore
-        first, kept = None, []
-        for pos, match in enumerate(tokenizer.expression.finditer(value)):
-            text = match.group(0).lower()
-            if len(text) >= shortest and (longest is None or len(text) <= longest) and text not in stops:
-                if first is None:
-                    first = start_pos + pos   # StopFilter(renumber): the first kept word keeps its place
-                kept.append(text)
-        if self.unique and not positions:
-            kept = dict.fromkeys(kept)
+        first, words = self.written_words(value, start_pos, unique=self.unique and not positions)
         t = Token(positions, False, removestops=True, mode="index", **(kwargs or {}))
-        for i, text in enumerate(kept):
-            t.text = text if text in ignore else stemfn(text)
+        for i, text in enumerate(words):
+            t.text = text
             t.boost, t.stopped = 1.0, False
             if positions:
                 t.pos = first + i
             yield t
+
+    def written_words(self, value, start_pos=0, unique=False):
+        """Return (the first word's position, the words) of the tokens written() yields: the
+        words are at that position and the ones after it (`unique`: each word as written once)."""
+        first, kept = self.kept_words(value, start_pos)
+        return first, self.stemmed(dict.fromkeys(kept) if unique else kept)
+
+    def kept_words(self, value, start_pos=0):
+        """Return (the first kept word's position, the lower-cased words not stopped) of `value`."""
+        tokenizer, _lower, stop, _stem = self.items
+        stops, shortest, longest = stop.stops, stop.min, stop.max
+        lowered = [text.lower() for text in matched_words(tokenizer.expression, value)]
+        if longest is None:
+            kept = [text for text in lowered if len(text) >= shortest and text not in stops]
+        else:
+            kept = [text for text in lowered if shortest <= len(text) <= longest and text not in stops]
+        if not kept:
+            return None, kept
+        for pos, text in enumerate(lowered):
+            if text is kept[0]:
+                # StopFilter(renumber): the first kept word keeps its place
+                return start_pos + pos, kept
+
+    def stemmed(self, kept):
+        """Return the indexed forms of kept words (kept_words), in their order."""
+        stem = self.items[3]
+        stemfn, ignore = stem._stem, stem.ignore
+        if ignore:
+            return [text if text in ignore else stemfn(text) for text in kept]
+        return list(map(stemfn, kept))
+
+    def reads_like(self, other):
+        """Whether the two analyzers keep the same words of a text (they may stem them apart)."""
+        (tok, _, stop, _), (tok2, _, stop2, _) = self.items, other.items
+        return (tok.expression.pattern, tok.gaps, stop.stops, stop.min, stop.max, stop.renumber) == \
+            (tok2.expression.pattern, tok2.gaps, stop2.stops, stop2.min, stop2.max, stop2.renumber)
 
 
 def text_analyzer():

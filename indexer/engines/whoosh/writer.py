@@ -6,13 +6,13 @@ publish(); an incremental run updates the live index with Whoosh's own atomic co
 from contextlib import ExitStack
 from pathlib import Path
 
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
 from whoosh.writing import LockError
 
 from ...contract import BatchedWriter
 from ...errors import BuildError
 from . import curation, store
 from .schema import from_fields, to_fields
+from .segments import Codec, FastSegmentWriter  # noqa: F401  (Codec: the tests' name for it)
 
 
 class WhooshWriter(BatchedWriter):
@@ -61,7 +61,7 @@ class WhooshWriter(BatchedWriter):
             # compound=False: a searcher of a compound segment copies it into memory (1.5 GB for
             # 8 server threads on Reuters); separate files are memory-mapped and shared.
             try:
-                self._writer = self.ix.writer(timeout=2.0, compound=False, codec=Codec())
+                self._writer = FastSegmentWriter(self.ix, timeout=2.0, compound=False, codec=Codec())
             except LockError as err:
                 raise BuildError(f"another run is writing to the index in {self.index_dir}; "
                                  "wait for it to finish") from err
@@ -104,32 +104,3 @@ class WhooshWriter(BatchedWriter):
             searcher.close()
         self._searchers = []
         self._stack.close()
-
-
-class Codec(W3Codec):
-    """Whoosh's own codec, but flushing a segment asks the disk once per field, not per posting.
-
-    Writing a segment looks up each posting's field length, and for a field that keeps none
-    (the facets, `words`, `id`: not scorable) Whoosh's reader checks whether the length file
-    exists on every call: an os.stat per posting, 12% of a build's writing CPU on Reuters
-    (bench/indexing.py; docs/BENCHMARKS.md, session 4). The segments written are the same files.
-    """
-
-    def per_document_reader(self, storage, segment):
-        return PerDocReader(storage, segment)
-
-    def new_segment(self, storage, indexname):
-        # The segment (pickled into the index's table of contents) names Whoosh's codec, so
-        # that an index never depends on this class to open.
-        return W3Segment(W3Codec(), indexname)
-
-
-class PerDocReader(W3PerDocReader):
-    def __init__(self, storage, segment):
-        super().__init__(storage, segment)
-        self._has_column = {}
-
-    def has_column(self, fieldname):
-        if fieldname not in self._has_column:
-            self._has_column[fieldname] = super().has_column(fieldname)
-        return self._has_column[fieldname]
