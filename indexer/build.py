@@ -24,6 +24,7 @@ from .resolve import FACETS as RESOLVED
 # (docs/BENCHMARKS.md, session 4).
 COMMIT_EVERY = 2000
 LOOKUP = CHUNK      # articles whose content hashes are looked up together (one request per index)
+PUT_EVERY = CHUNK   # documents given to the writer together (the curation applied to them at once)
 
 
 @dataclass
@@ -158,27 +159,35 @@ class _Run:
             yield article
 
     def write(self, articles, ner, commit_every, on_progress):
-        """Analyse and write the articles, committing every `commit_every`."""
-        in_batch = {}
+        """Analyse and write the articles, committing every `commit_every`.
+
+        They go to the writer PUT_EVERY at a time as NER gives them (Whoosh analyses each as it is
+        put), so that a commit waits only for the segment's flush."""
+        pending, in_commit = [], 0
         for article, analysis in _analyses(self.writer, self.analyzer, articles, ner, self.report):
             if not article.duplicate:
                 if article.id in self.known:
                     self.report.updated += 1
                 else:
                     self.report.added += 1
-            doc = in_batch[article.id] = Document.from_article(article, analysis)  # the last of an id wins
-            if self.grouping is not None:   # now, not at the commit: the last one's waits for nothing
+            doc = Document.from_article(article, analysis)
+            if self.grouping is not None:
                 self.grouping.add(doc)
-            if len(in_batch) >= commit_every:
-                self._commit(in_batch)
+            pending.append(doc)
+            if len(pending) >= PUT_EVERY or in_commit + len(pending) >= commit_every:
+                in_commit += self._put(pending)
+                if in_commit >= commit_every:
+                    self._commit()
+                    in_commit = 0
             if on_progress:
                 on_progress(self.report)
-        self._commit(in_batch)
+        self._put(pending)
+        self._commit()
 
-    def _commit(self, in_batch):
-        docs = self.curation.apply(in_batch.values())
-        self.writer.put(docs)
-        self.writer.commit()
+    def _put(self, pending):
+        """Put the pending documents, curated, and empty the list; return how many."""
+        docs = self.curation.apply(pending)
+        self.writer.put(docs)   # the last of an id wins
         if self.values is not None:
             for doc in docs:
                 if doc.id in self.written:
@@ -187,7 +196,12 @@ class _Run:
                 self.written.add(doc.id)
                 for facet, counter in self.values.items():
                     counter.update(set(getattr(doc, facet)))
-        in_batch.clear()
+        pending.clear()
+        return len(docs)
+
+    def _commit(self):
+        self.writer.commit()
+        self.curation.refresh()   # a change made meanwhile applies to what the run writes next
 
     def finish(self, prune):
         """Remove what is gone and publish a fresh build, unless the sources were not all read."""

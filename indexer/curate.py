@@ -96,9 +96,12 @@ class BuildCuration:
         self.engine = engine
         self.first = self.current = engine.curation()
 
-    def apply(self, documents):
-        """Return the documents (as extraction made them) with the current curation applied."""
+    def refresh(self):
+        """Read the stored curation again (a build does at each commit)."""
         self.current = self.engine.curation()
+
+    def apply(self, documents):
+        """Return the documents (as extraction made them) with the curation last read applied."""
         if not self.current:
             return list(documents)
         return [self.current.curate(doc) for doc in documents]

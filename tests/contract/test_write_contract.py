@@ -53,6 +53,31 @@ def test_the_last_put_of_an_id_wins(make_engine):
         assert r.stats().articles == len(ARTICLES)
 
 
+def test_in_a_fresh_build_a_later_put_or_delete_of_an_id_replaces_the_uncommitted_one(make_engine):
+    """Whoosh adds each put document at once: an earlier one of the same id, not yet committed,
+    must leave no trace in results, facet counts or word search."""
+    engine = make_engine()
+    a, b, c = documents()[:3]
+    old_a = dataclasses.replace(a, title="Zanzibar cloves", body="Cloves.", person=["Old Name"], chash="old")
+    with engine.writer(fresh=True) as w:
+        w.put([old_a, b])
+        w.put([a])               # replaces old_a
+        w.delete([b.id])         # removes b
+        w.put([c])
+        w.delete([c.id])
+        w.put([c])               # c again after its delete
+        w.commit()
+        w.publish()
+    assert ids(engine) == sorted([a.id, c.id])
+    with engine.reader() as r:
+        result = r.search(SearchRequest())
+        assert result.total == 2
+        assert "Old Name" not in result.facets["person"]
+        assert r.search(SearchRequest(q="zanzibar")).total == 0
+        assert r.document(a.id).title == a.title
+        assert r.stats().articles == 2
+
+
 def test_known_hashes_and_lookup_by_hash(make_engine):
     engine = load(make_engine())
     with engine.writer(fresh=False) as w:
