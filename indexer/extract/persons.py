@@ -23,6 +23,8 @@ THING_LABELS = ("WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "LAW")
 # numbers or quantities.
 SHAPE_LABELS = frozenset(("ORG", "WORK_OF_ART", "PRODUCT", "FAC", "GPE", "LOC", "NORP", "EVENT"))
 
+# The votes of a text no span has: only read (a missing key of a Counter reads 0 and is not added).
+NO_VOTES = Counter()
 _DIGIT = re.compile(r"\d")
 _INNER_CAPITAL = re.compile(r"[a-zà-ÿ][A-Z]")
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -41,9 +43,12 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
         lowers = [t.lower_ for t in doc]
     if text is None:
         text = doc.text
-    labels = {}
+    labels = {}   # span text -> Counter of its labels (read with labels.get(text, NO_VOTES))
     for s in spans:
-        labels.setdefault(s.text, Counter())[s.label] += 1
+        votes = labels.get(s.text)
+        if votes is None:
+            labels[s.text] = votes = Counter()
+        votes[s.label] += 1
     label_at = LabelAt(spans)   # token index -> the label of the entity span over it
     cands = {}   # span index -> cleaned name
     titled_names = set()   # lone names introduced with a title: "President Reagan"
@@ -112,7 +117,7 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
         if name in places:
             del cands[i]   # "a block of flats in La Llagosta", "Maidan Wardak province"
             continue
-        votes = labels.get(name, Counter())
+        votes = labels.get(name, NO_VOTES)
         if " " in name and (name in works or is_common_phrase(name, gaz) or is_team(name, gaz)
                             or thing_votes[name] >= max(votes["PERSON"], 1)):
             del cands[i]   # "Harry Potter" books, "Public Licensed", "Hertha Berlin", "Raspberry Pi" (a product)
@@ -151,7 +156,7 @@ def find_persons(spans, doc, gaz, caps_title, title_len, words=None, lowers=None
     # labels it in this article (or it is the surname of a full name here), and no gazetteer name.
     for i, s in enumerate(spans):
         if s.label in ("ORG", "GPE", "NORP", "LOC") and i not in cands:
-            votes = labels.get(s.text, Counter())
+            votes = labels.get(s.text, NO_VOTES)
             if (s.text in known and votes["PERSON"] >= votes[s.label]) or (
                     " " not in s.text and s.text in known_tokens and s.label == "ORG"):
                 if not gaz.lookup(s.text) and not is_person_junk(s.text, s, doc, caps_title, gaz):
@@ -648,8 +653,8 @@ def is_really_country(name, labels, gaz):
     """A PERSON string that is a country name the model also labels GPE, or is no given name."""
     hit = gaz.name(name)
     if not hit or hit.kind == "demonym":
-        return bool(hit) or bool(gaz.place(name) and labels.get(name, Counter())["GPE"])
-    votes = labels.get(name, Counter())
+        return bool(hit) or bool(gaz.place(name) and labels.get(name, NO_VOTES)["GPE"])
+    votes = labels.get(name, NO_VOTES)
     if fold(name) in NAME_LIKE_COUNTRIES:
         return votes["GPE"] + votes["LOC"] > votes["PERSON"]
     return True

@@ -29,14 +29,13 @@ class Tokens:
     def __init__(self, doc):
         self.doc = doc
         strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, LOWER, IDX, SPACY, IS_ALPHA]).tolist()
-        self.words = [strings[r[0]] for r in rows]
-        self.lowers = [strings[r[1]] for r in rows]
-        self.idx = [r[2] for r in rows]
-        self.space = [bool(r[3]) for r in rows]
-        self.alpha = [bool(r[4]) for r in rows]
+        orth, lower, self.idx, space, alpha = doc.to_array([ORTH, LOWER, IDX, SPACY, IS_ALPHA]).T.tolist()
+        self.words = [strings[h] for h in orth]
+        self.lowers = [strings[h] for h in lower]
+        self.space = list(map(bool, space))
+        self.alpha = list(map(bool, alpha))
         # Doc.text is the tokens' texts each with its trailing whitespace
-        self.text = "".join([w + " " if r[3] else w for w, r in zip(self.words, rows)])
+        self.text = "".join([w + " " if sp else w for w, sp in zip(self.words, space)])
         self.ents = [Ent(e.start, e.end, e.start_char, e.end_char, e.label_) for e in doc.ents]
 
     def __len__(self):

@@ -14,6 +14,7 @@ words that raised a topic most are its evidence; the rules' first topic, and a w
 import hashlib
 import math
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,10 @@ METHOD_VERSION = 4   # 4: the rules' first topic, and conflict when they choose 
 # Words inside these entities are names, not subject matter ("Price", "Bush"); ORG names count half.
 SKIP_ENTS = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL",
                        "MONEY", "QUANTITY", "PERCENT"})
+
+# An article's word against a label word: a pure function of the two, asked of the same few thousand
+# pairs over and over.
+_same_word = lru_cache(maxsize=1 << 16)(same_word)
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,9 @@ class TopicClassifier:
                     w = min(x[1] for x in span)
                     if w > 0:
                         text = tokens.span_text(span[0][2], span[-1][2] + 1)
-                        m = found.setdefault(term, Match(text))
+                        m = found.get(term)
+                        if m is None:
+                            found[term] = m = Match(text)
                         form = text.lower()
                         if span[0][3]:
                             m.title += w
@@ -218,7 +225,7 @@ class TopicClassifier:
             for top, w in self.lexicon[term].weights.items():
                 kind = self.lexicon[term].strong.get(top)
                 own = m.forms if kind == "" else {} if kind is None else {
-                    f: n for f, n in m.forms.items() if any(same_word(f, src) for src in kind.split())}
+                    f: n for f, n in m.forms.items() if any(_same_word(f, src) for src in kind.split())}
                 strong = bool(own)
                 if kind is not None and not strong:
                     w *= s.definition_weight    # "box" for "boxing": a weak hint, like a definition word
