@@ -33,6 +33,7 @@ class WhooshWriter(BatchedWriter):
                                         if self.fresh and self.has_live else [])
             self._searchers = [ix.searcher() for ix in self._caches]
             self._writer = None
+            self._added = {}    # id -> document number in the segment being written, this session
         except BaseException:
             self._stack.close()
             raise
@@ -67,17 +68,35 @@ class WhooshWriter(BatchedWriter):
                                  "wait for it to finish") from err
         return self._writer
 
-    def commit(self, optimize=False):
-        # Whoosh's update_document replaces committed versions only: two puts of one id in a
-        # batch would both stay. So the batch is kept by id (the last put or delete wins) until now.
+    def put(self, documents):
+        # Each document is analysed and added as it comes, not all at the commit: a build's last
+        # commit then waits for the segment's flush alone, not for 2,000 documents' analysis.
         writer = self._open()
-        for doc_id, doc in self.take_batch().items():
-            if doc is None:
-                writer.delete_by_term("id", doc_id)
-            else:
-                writer.update_document(**to_fields(doc))
-        writer.commit(optimize=optimize)
+        for doc in documents:
+            self._supersede(doc.id)
+            writer.update_document(**to_fields(doc))
+            self._added[doc.id] = writer.docnum - 1
+
+    def delete(self, ids):
+        writer = self._open()
+        for doc_id in ids:
+            self._supersede(doc_id)
+            writer.delete_by_term("id", doc_id)
+
+    def _supersede(self, doc_id):
+        """Mark deleted the version of doc_id added earlier in this session, if any: Whoosh's
+        update_document replaces committed versions only (the last put or delete wins)."""
+        docnum = self._added.pop(doc_id, None)
+        if docnum is not None:
+            self._writer.newsegment.delete_document(docnum - self._writer.docbase)
+
+    def has_batch(self):
+        return self._writer is not None
+
+    def commit(self, optimize=False):
+        self._open().commit(optimize=optimize)
         self._writer = None
+        self._added = {}
         # The commit may have merged away segments the cache searcher still reads (reopened,
         # not refresh(): Whoosh's refresh fails when reusing a one-segment reader).
         self._searchers[0].close()
@@ -94,7 +113,7 @@ class WhooshWriter(BatchedWriter):
         store.discard_building(self.index_dir)
 
     def cancel(self):
-        self.drop_batch()
+        self._added = {}
         if self._writer is not None:
             self._writer.cancel()
             self._writer = None
