@@ -1,12 +1,13 @@
 """The NER pipeline runs only what NER reads, and finds exactly what the model's full NER finds."""
 import json
+from pathlib import Path
 
 import spacy
 
 from indexer.extract.entities import ner_text
 from indexer.extract.nlp import EXCLUDE, MODEL, without_unheard
 
-from conftest import SAMPLE
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "wikinews.jsonl"
 
 
 def sample_texts():
