@@ -115,12 +115,11 @@ class _Run:
         # {facet: Counter of values} of what this run wrote, as written, for the resolution step;
         # None once an id was written twice (the counts would hold both versions)
         self.values = {facet: Counter() for facet in RESOLVED}
-        self.written = set()
 
     def counts(self):
         """{facet: {value: articles}} over the whole index, when this run wrote all of it (a first
         build, not resumed), else None: the resolution step then counts over the index."""
-        if not self.fresh or self.known or self.values is None or self.report.removed:
+        if not self.fresh or self.known or self.values is None:
             return None
         return {facet: dict(c) for facet, c in self.values.items()}
 
@@ -170,6 +169,8 @@ class _Run:
                     self.report.updated += 1
                 else:
                     self.report.added += 1
+            if article.duplicate:   # its id was written already
+                self.values = None
             doc = Document.from_article(article, analysis)
             if self.grouping is not None:
                 self.grouping.add(doc)
@@ -190,10 +191,6 @@ class _Run:
         self.writer.put(docs)   # the last of an id wins
         if self.values is not None:
             for doc in docs:
-                if doc.id in self.written:
-                    self.values = None
-                    break
-                self.written.add(doc.id)
                 for facet, counter in self.values.items():
                     counter.update(set(getattr(doc, facet)))
         pending.clear()

@@ -176,7 +176,8 @@ class BatchedWriter:
 
     The last put or delete of an id in a batch wins (an engine that replaces only committed
     versions would otherwise keep both); leaving the `with` on an error cancels the batch.
-    Subclasses write `take_batch()` at commit and call `drop_batch()` where the batch goes.
+    Subclasses write `take_batch()` at commit and call `drop_batch()` where the batch goes; an
+    engine that writes each document as it is put (Whoosh) overrides put and delete instead.
     """
 
     def __enter__(self):

@@ -138,7 +138,7 @@ class _Run:
         hits["org"].extend(scan_orgs(doc, self.text, covered, gaz, persons))
         # An ALL-CAPS wire title is left to scan_caps_title: country names and the body's surnames only.
         scan_countries(doc, gaz, self.ex._scan_first, covered, self.body_off if self.caps_title else 0, countries,
-                       words, lowers, self.tokens)
+                       self.tokens)
         if self.caps_title:
             title_countries, title_persons = scan_caps_title(doc, gaz, self.title_len, self.body_off, hits["person"],
                                                              self.tokens)

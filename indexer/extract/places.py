@@ -145,16 +145,14 @@ def org_country(s, gaz):
     return None
 
 
-def scan_countries(doc, gaz, first, covered, from_char, countries, words=None, lowers=None, tokens=None):
+def scan_countries(doc, gaz, first, covered, from_char, countries, tokens=None):
     """Count country names, codes and demonyms the model did not label GPE/NORP (or labelled oddly).
 
     `first` is scan_index(gaz); `covered` the entity label of each token (None outside entities);
-    tokens before doc char `from_char` are not read. `tokens` is the Doc's tokens.Tokens (`words` /
-    `lowers`, the tokens' text and lower_, are read from it; they stay for callers that pass them).
+    tokens before doc char `from_char` are not read. `tokens` is the Doc's tokens.Tokens.
     """
     tokens = tokens or tokens_of(doc)
-    words = tokens.words if words is None else words
-    lowers = tokens.lowers if lowers is None else lowers
+    words, lowers = tokens.words, tokens.lowers
     n_tok = len(tokens)
     i = bisect_left(tokens.idx, from_char)   # the first token at or after from_char
     while i < n_tok:

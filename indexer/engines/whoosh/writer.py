@@ -90,9 +90,6 @@ class WhooshWriter(BatchedWriter):
         if docnum is not None:
             self._writer.newsegment.delete_document(docnum - self._writer.docbase)
 
-    def has_batch(self):
-        return self._writer is not None
-
     def commit(self, optimize=False):
         self._open().commit(optimize=optimize)
         self._writer = None
